@@ -1,0 +1,15 @@
+//===- Passes.h - nn conversion passes --------------------------*- C++ -*-===//
+
+#ifndef NN_CONVERSION_PASSES_H
+#define NN_CONVERSION_PASSES_H
+
+#include "nn/Conversion/NNToLinalg/NNToLinalg.h"
+
+namespace mlir::nn {
+
+#define GEN_PASS_REGISTRATION
+#include "nn/Conversion/Passes.h.inc"
+
+} // namespace mlir::nn
+
+#endif // NN_CONVERSION_PASSES_H

@@ -1,0 +1,11 @@
+//===- NNDialect.h - The nn dialect -----------------------------*- C++ -*-===//
+
+#ifndef NN_DIALECT_NN_IR_NNDIALECT_H
+#define NN_DIALECT_NN_IR_NNDIALECT_H
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dialect.h"
+
+#include "nn/Dialect/NN/IR/NNOpsDialect.h.inc"
+
+#endif // NN_DIALECT_NN_IR_NNDIALECT_H

@@ -1,0 +1,79 @@
+//===- CPUPipeline.cpp - nn on tensors to LLVM for the CPU ----------------===//
+
+#include "nn/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "nn/Conversion/Passes.h"
+#include "nn/Transforms/Passes.h"
+
+using namespace mlir;
+
+void nn::buildCPUPipeline(OpPassManager &pm,
+                          const CPUPipelineOptions &options) {
+  pm.addPass(nn::createConvertNNToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  if (options.emitCInterface)
+    pm.addPass(nn::createEmitCInterfacePass());
+
+  // Identity layouts at function boundaries: callers pass contiguous
+  // row-major buffers, which is what the C interface documents.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+
+  // Results become trailing out-parameters the caller allocates; hoisting
+  // lets the last stage write straight into them, with no copy.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.hoistDynamicAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createCanonicalizerPass());
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+
+  // bf16 <-> f32 conversions become integer ops: x86 has no native ones
+  // below AVX-512 BF16, and the JIT cannot rely on compiler-rt helpers.
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void nn::registerCPUPipeline() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "nn-cpu-pipeline",
+      "Lower nn ops on tensors to the LLVM dialect for the CPU (bufferized, "
+      "results as caller-allocated out-parameters, C interface wrappers)",
+      buildCPUPipeline);
+}
+
+void nn::registerAllPipelines() { registerCPUPipeline(); }
