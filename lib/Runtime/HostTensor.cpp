@@ -1,0 +1,239 @@
+//===- HostTensor.cpp - Dense tensors in host memory ----------------------===//
+
+#include "nn/Runtime/HostTensor.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::nn::runtime;
+
+unsigned nn::runtime::getByteWidth(ElementKind kind) {
+  switch (kind) {
+  case ElementKind::F16:
+  case ElementKind::BF16:
+    return 2;
+  case ElementKind::F32:
+    return 4;
+  case ElementKind::F64:
+    return 8;
+  }
+  llvm_unreachable("unknown element kind");
+}
+
+llvm::StringRef nn::runtime::getName(ElementKind kind) {
+  switch (kind) {
+  case ElementKind::F16:
+    return "f16";
+  case ElementKind::BF16:
+    return "bf16";
+  case ElementKind::F32:
+    return "f32";
+  case ElementKind::F64:
+    return "f64";
+  }
+  llvm_unreachable("unknown element kind");
+}
+
+std::optional<ElementKind> nn::runtime::parseElementKind(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<ElementKind>>(name)
+      .Case("f16", ElementKind::F16)
+      .Case("bf16", ElementKind::BF16)
+      .Case("f32", ElementKind::F32)
+      .Case("f64", ElementKind::F64)
+      .Default(std::nullopt);
+}
+
+std::optional<ElementKind> nn::runtime::getElementKind(Type type) {
+  if (type.isF16())
+    return ElementKind::F16;
+  if (type.isBF16())
+    return ElementKind::BF16;
+  if (type.isF32())
+    return ElementKind::F32;
+  if (type.isF64())
+    return ElementKind::F64;
+  return std::nullopt;
+}
+
+uint16_t nn::runtime::floatToBF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  if ((bits & 0x7fffffffu) > 0x7f800000u) // NaN: keep it a quiet NaN.
+    return static_cast<uint16_t>((bits >> 16) | 0x40u);
+  uint32_t lsb = (bits >> 16) & 1u;
+  return static_cast<uint16_t>((bits + 0x7fffu + lsb) >> 16);
+}
+
+float nn::runtime::bf16ToFloat(uint16_t bits) {
+  uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &wide, sizeof(value));
+  return value;
+}
+
+/// Rounds `value` once to the 16-bit format `semantics`.
+static uint16_t roundToHalf(double value, const llvm::fltSemantics &semantics) {
+  llvm::APFloat f(value);
+  bool losesInfo;
+  f.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+  return static_cast<uint16_t>(f.bitcastToAPInt().getZExtValue());
+}
+
+static double widenHalf(uint16_t bits, const llvm::fltSemantics &semantics) {
+  llvm::APFloat f(semantics, llvm::APInt(16, bits));
+  bool losesInfo;
+  f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
+            &losesInfo);
+  return f.convertToDouble();
+}
+
+uint16_t nn::runtime::floatToF16(float value) {
+  return roundToHalf(value, llvm::APFloat::IEEEhalf());
+}
+
+float nn::runtime::f16ToFloat(uint16_t bits) {
+  return static_cast<float>(widenHalf(bits, llvm::APFloat::IEEEhalf()));
+}
+
+llvm::Expected<int64_t>
+nn::runtime::getNumElements(llvm::ArrayRef<int64_t> shape, ElementKind kind) {
+  int64_t count = 1;
+  for (int64_t size : shape) {
+    if (size < 0)
+      return llvm::createStringError("negative dimension size %lld",
+                                     static_cast<long long>(size));
+    if (llvm::MulOverflow(count, size, count))
+      return llvm::createStringError(
+          "the element count of the shape overflows 64 bits");
+  }
+  int64_t bytes;
+  if (llvm::MulOverflow(count, static_cast<int64_t>(getByteWidth(kind)),
+                        bytes))
+    return llvm::createStringError(
+        "the byte size of the shape overflows 64 bits");
+  return count;
+}
+
+HostTensor::HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape)
+    : kind(kind), shape(shape) {
+  numElements = 1;
+  for (int64_t size : shape)
+    numElements *= size;
+  size_t bytes = numElements * getByteWidth(kind);
+  storage.assign(std::max<size_t>(1, (bytes + 7) / 8), 0);
+}
+
+double HostTensor::getAsDouble(int64_t i) const {
+  const char *base = static_cast<const char *>(getData());
+  switch (kind) {
+  case ElementKind::F16:
+  case ElementKind::BF16: {
+    uint16_t bits;
+    std::memcpy(&bits, base + 2 * i, 2);
+    return kind == ElementKind::F16 ? f16ToFloat(bits) : bf16ToFloat(bits);
+  }
+  case ElementKind::F32: {
+    float value;
+    std::memcpy(&value, base + 4 * i, 4);
+    return value;
+  }
+  case ElementKind::F64: {
+    double value;
+    std::memcpy(&value, base + 8 * i, 8);
+    return value;
+  }
+  }
+  llvm_unreachable("unknown element kind");
+}
+
+void HostTensor::setFromDouble(int64_t i, double value) {
+  char *base = static_cast<char *>(getData());
+  switch (kind) {
+  case ElementKind::F16:
+  case ElementKind::BF16: {
+    uint16_t bits = roundToHalf(value, kind == ElementKind::F16
+                                           ? llvm::APFloat::IEEEhalf()
+                                           : llvm::APFloat::BFloat());
+    std::memcpy(base + 2 * i, &bits, 2);
+    return;
+  }
+  case ElementKind::F32: {
+    float narrow = static_cast<float>(value);
+    std::memcpy(base + 4 * i, &narrow, 4);
+    return;
+  }
+  case ElementKind::F64:
+    std::memcpy(base + 8 * i, &value, 8);
+    return;
+  }
+}
+
+HostTensor HostTensor::convertTo(ElementKind to) const {
+  HostTensor result(to, shape);
+  if (to == kind) {
+    std::memcpy(result.getData(), getData(), getSizeInBytes());
+    return result;
+  }
+  for (int64_t i = 0; i < numElements; ++i)
+    result.setFromDouble(i, getAsDouble(i));
+  return result;
+}
+
+std::string HostTensor::getTypeString() const {
+  std::string text = "tensor<";
+  for (int64_t size : shape)
+    text += std::to_string(size) + "x";
+  text += getName(kind).str() + ">";
+  return text;
+}
+
+static void printValue(llvm::raw_ostream &os, double value, bool isF64) {
+  if (std::isnan(value))
+    os << "nan";
+  else if (std::isinf(value))
+    os << (value < 0 ? "-inf" : "inf");
+  else
+    os << llvm::format(isF64 ? "%.17g" : "%.9g", value);
+}
+
+void HostTensor::print(llvm::raw_ostream &os) const {
+  bool isF64 = kind == ElementKind::F64;
+  if (shape.empty()) {
+    printValue(os, getAsDouble(0), isF64);
+    os << "\n";
+    return;
+  }
+  // Row-major walk; brackets open and close as the index rolls over.
+  int64_t rank = shape.size();
+  llvm::SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  if (numElements == 0) {
+    os << std::string(rank, '[') << std::string(rank, ']') << "\n";
+    return;
+  }
+  // How many innermost dimensions start a new slice at linear index `j`.
+  auto slicesStartingAt = [&](int64_t j) {
+    int64_t count = 0;
+    for (int64_t d = rank - 1; d >= 0 && j % (strides[d] * shape[d]) == 0; --d)
+      ++count;
+    return count;
+  };
+  for (int64_t i = 0; i < numElements; ++i) {
+    int64_t opening = slicesStartingAt(i);
+    if (i != 0)
+      os << (opening ? ",\n" + std::string(rank - opening, ' ') : ", ");
+    os << std::string(opening, '[');
+    printValue(os, getAsDouble(i), isF64);
+    os << std::string(slicesStartingAt(i + 1), ']');
+  }
+  os << "\n";
+}

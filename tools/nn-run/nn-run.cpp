@@ -1,0 +1,163 @@
+//===- nn-run.cpp - JIT-run a function of an nn module on the CPU ---------===//
+//
+//   nn-run FILE.mlir --function=main --input=@x.npy [--input=...]
+//          [--output=@y.npy ...]
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "nn/InitAllDialects.h"
+#include "nn/Runtime/CPURunner.h"
+#include "nn/Runtime/InlineTensor.h"
+#include "nn/Runtime/Npy.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::nn::runtime;
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("nn-run options");
+
+static cl::opt<std::string>
+    inputFilename(cl::Positional, cl::desc("<module.mlir, or - for stdin>"),
+                  cl::init("-"), cl::cat(category));
+
+static cl::opt<std::string>
+    functionName("function",
+                 cl::desc("Public function to run (default: main)"),
+                 cl::value_desc("name"), cl::init("main"), cl::cat(category));
+
+static cl::list<std::string> inputs(
+    "input",
+    cl::desc("One per function argument, in order: @FILE.npy (<f2, <f4 or "
+             "<f8; a bf16 argument takes <f4, rounded to nearest even), or "
+             "an inline tensor SHAPExTYPE=VALUES such as "
+             "\"2x3xf32=1 2 3 4 5 6\" or \"f64=0.5\""),
+    cl::value_desc("@file.npy|SHAPExTYPE=VALUES"), cl::cat(category));
+
+static cl::list<std::string> outputs(
+    "output",
+    cl::desc("One per function result, in order: write it to FILE.npy (bf16 "
+             "results as <f4). Without --output, results are printed"),
+    cl::value_desc("@file.npy"), cl::cat(category));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "nn-run") << message << "\n";
+  return 1;
+}
+
+static bool startsLikeFile(llvm::StringRef spec) {
+  return spec.starts_with("@") || !spec.contains('=');
+}
+
+/// Loads --input number `index` for argument `index` of `signature`.
+static llvm::Expected<HostTensor> loadInput(llvm::StringRef spec,
+                                            const FunctionSignature &signature,
+                                            unsigned index) {
+  std::string what = "--input #" + std::to_string(index);
+  llvm::Expected<HostTensor> tensor = [&]() -> llvm::Expected<HostTensor> {
+    if (!startsLikeFile(spec))
+      return parseInlineTensor(spec);
+    llvm::StringRef path = spec.starts_with("@") ? spec.drop_front() : spec;
+    what += " (" + path.str() + ")";
+    return readNpy(path);
+  }();
+  if (!tensor)
+    return tensor.takeError();
+  // NumPy has no bf16: bf16 arguments take f32 data.
+  ElementKind wanted = signature.arguments[index].kind;
+  if (wanted == ElementKind::BF16 && tensor->getKind() == ElementKind::F32 &&
+      startsLikeFile(spec))
+    *tensor = tensor->convertTo(ElementKind::BF16);
+  if (llvm::Error err = checkArgument(signature, index, *tensor, what))
+    return std::move(err);
+  return tensor;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "nn-run: JIT-compile an nn module for this CPU and run one function\n\n"
+      "  nn-run FILE.mlir --function=main --input=@x.npy [--input=...] "
+      "[--output=@y.npy ...]\n\n"
+      "The module is lowered with --nn-cpu-pipeline. Arguments and results "
+      "must be ranked tensors\nof f16, bf16, f32 or f64; dynamic result sizes "
+      "are computed from the inputs.\n");
+
+  DialectRegistry registry;
+  nn::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(inputFilename, &errorMessage);
+  if (!file)
+    return fail(errorMessage);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // The parser has reported the error with its location.
+
+  llvm::Expected<FunctionSignature> signature =
+      getFunctionSignature(*module, functionName);
+  if (!signature)
+    return fail(llvm::toString(signature.takeError()));
+  if (inputs.size() != signature->arguments.size())
+    return fail("@" + functionName + " takes " +
+                llvm::Twine(signature->arguments.size()) +
+                " argument(s) but " + llvm::Twine(inputs.size()) +
+                " --input were given");
+  if (!outputs.empty() && outputs.size() != signature->results.size())
+    return fail("@" + functionName + " has " +
+                llvm::Twine(signature->results.size()) + " result(s) but " +
+                llvm::Twine(outputs.size()) + " --output were given");
+
+  llvm::SmallVector<std::string> outputPaths;
+  for (llvm::StringRef spec : outputs) {
+    llvm::StringRef path = spec.starts_with("@") ? spec.drop_front() : spec;
+    if (path.empty())
+      return fail("--output needs a file name, e.g. --output=@y.npy");
+    outputPaths.push_back(path.str());
+  }
+
+  llvm::SmallVector<HostTensor> arguments;
+  for (auto [i, spec] : llvm::enumerate(inputs)) {
+    llvm::Expected<HostTensor> tensor = loadInput(spec, *signature, i);
+    if (!tensor)
+      return fail(llvm::toString(tensor.takeError()));
+    arguments.push_back(std::move(*tensor));
+  }
+
+  llvm::Expected<llvm::SmallVector<HostTensor>> results =
+      runFunctionOnCPU(*module, functionName, arguments);
+  if (!results)
+    return fail(llvm::toString(results.takeError()));
+
+  if (outputPaths.empty()) {
+    for (auto [i, result] : llvm::enumerate(*results)) {
+      llvm::outs() << "// result #" << i << ": " << result.getTypeString()
+                   << "\n";
+      result.print(llvm::outs());
+    }
+    return 0;
+  }
+  for (auto [path, result] : llvm::zip(outputPaths, *results))
+    if (llvm::Error err = writeNpy(path, result))
+      return fail("cannot write " + path + ": " +
+                  llvm::toString(std::move(err)));
+  return 0;
+}
