@@ -24,4 +24,4 @@ tool_dirs = [config.nn_tools_dir, config.llvm_tools_dir]
 tools = ["nn-opt", "nn-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.nn_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.nn_tools_dir, append_path=True)

@@ -1,0 +1,132 @@
+// RUN: nn-opt %s -split-input-file -verify-diagnostics
+
+// One case per verifier (and ODS) error of nn.logsoftmax.
+
+func.func @dim_too_large(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op 'dim' is 2, but it must lie in [-2, 2) for an input of rank 2}}
+  %y = nn.logsoftmax %x, dim = 2 : tensor<4x8xf32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dim_too_small(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op 'dim' is -3, but it must lie in [-2, 2) for an input of rank 2}}
+  %y = nn.logsoftmax %x, dim = -3 : tensor<4x8xf32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @rank0_dim_1(%x: tensor<f32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op 'dim' is 1, but it must lie in [-1, 1) for an input of rank 0}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<f32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @rank0_dim_minus_2(%x: tensor<f32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op 'dim' is -2, but it must lie in [-1, 1) for an input of rank 0}}
+  %y = nn.logsoftmax %x, dim = -2 : tensor<f32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @result_rank_mismatch(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op result rank 1 differs from input rank 2}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x8xf32> -> tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @static_size_mismatch(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op result dimension 1 has size 7, but input dimension 1 has size 8}}
+  %y = nn.logsoftmax %x, dim = 0 : tensor<4x8xf32> -> tensor<4x7xf32>
+  return
+}
+
+// -----
+
+func.func @narrower_f32_to_f16(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op result element type 'f16' is narrower than the input element type 'f32'}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x8xf32> -> tensor<4x8xf16>
+  return
+}
+
+// -----
+
+// bf16 is not wider than f16 (nor the reverse).
+func.func @f16_to_bf16(%x: tensor<4x8xf16>) {
+  // expected-error @+1 {{'nn.logsoftmax' op result element type 'bf16' must be the input element type 'f16' or a wider float (f32 or f64)}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x8xf16> -> tensor<4x8xbf16>
+  return
+}
+
+// -----
+
+func.func @bf16_to_f16(%x: tensor<4x8xbf16>) {
+  // expected-error @+1 {{'nn.logsoftmax' op result element type 'f16' must be the input element type 'bf16' or a wider float (f32 or f64)}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x8xbf16> -> tensor<4x8xf16>
+  return
+}
+
+// -----
+
+func.func @narrower_f64_to_f32(%x: tensor<4x8xf64>) {
+  // expected-error @+1 {{'nn.logsoftmax' op result element type 'f32' is narrower than the input element type 'f64'}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x8xf64> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @i32_operand(%x: tensor<4x8xi32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4x8xi32>'}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x8xi32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @i32_result(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op result #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4x8xi32>'}}
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x8xf32> -> tensor<4x8xi32>
+  return
+}
+
+// -----
+
+func.func @missing_dim(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op requires attribute 'dim'}}
+  %y = "nn.logsoftmax"(%x) : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dim_not_i64(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op attribute 'dim' failed to satisfy constraint: 64-bit signless integer attribute}}
+  %y = "nn.logsoftmax"(%x) <{dim = 1 : i32}> : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+// Unranked tensors are rejected by the operand constraint (generic form).
+func.func @unranked_generic(%x: tensor<*xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax' op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<*xf32>'}}
+  %y = "nn.logsoftmax"(%x) <{dim = 0 : i64}> : (tensor<*xf32>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+// ... and by the custom parser, which expects a ranked tensor type.
+func.func @unranked_custom(%x: tensor<*xf32>) {
+  // expected-error @+1 {{custom op 'nn.logsoftmax' invalid kind of type specified: expected builtin.tensor, but found 'tensor<*xf32>'}}
+  %y = nn.logsoftmax %x, dim = 0 : tensor<*xf32> -> tensor<*xf32>
+  return
+}

@@ -1,0 +1,129 @@
+// Round trip of nn.logsoftmax in its custom and generic forms.
+// RUN: nn-opt %s | FileCheck %s
+// Print generic, parse that back, and print custom again.
+// RUN: nn-opt %s -mlir-print-op-generic | nn-opt | FileCheck %s
+// The generic form itself.
+// RUN: nn-opt %s -mlir-print-op-generic | FileCheck %s --check-prefix=GENERIC
+// Printing is a fixed point: custom -> custom gives the same text.
+// RUN: nn-opt %s | nn-opt | FileCheck %s
+// RUN: nn-opt %s -o %t.1.mlir
+// RUN: nn-opt %t.1.mlir -o %t.2.mlir
+// RUN: %python -c "import filecmp, sys; sys.exit(not filecmp.cmp(sys.argv[1], sys.argv[2], shallow=False))" %t.1.mlir %t.2.mlir
+
+// CHECK-LABEL: func.func @custom_form
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x?xf32>)
+// CHECK:         %[[Y:.*]] = nn.logsoftmax %[[X]], dim = 1 : tensor<4x?xf32> -> tensor<4x?xf32>
+// CHECK-NEXT:    return %[[Y]] : tensor<4x?xf32>
+// GENERIC-LABEL: sym_name = "custom_form"
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = 1 : i64}> : (tensor<4x?xf32>) -> tensor<4x?xf32>
+func.func @custom_form(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<4x?xf32> -> tensor<4x?xf32>
+  return %y : tensor<4x?xf32>
+}
+
+// CHECK-LABEL: func.func @generic_form
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x?xf32>)
+// CHECK:         %[[Y:.*]] = nn.logsoftmax %[[X]], dim = 1 : tensor<4x?xf32> -> tensor<4x?xf32>
+// CHECK-NEXT:    return %[[Y]]
+// GENERIC-LABEL: sym_name = "generic_form"
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = 1 : i64}> : (tensor<4x?xf32>) -> tensor<4x?xf32>
+func.func @generic_form(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %y = "nn.logsoftmax"(%x) <{dim = 1 : i64}> : (tensor<4x?xf32>) -> tensor<4x?xf32>
+  return %y : tensor<4x?xf32>
+}
+
+// Every element type, result type equal to the input's.
+// CHECK-LABEL: func.func @element_types
+// CHECK:         nn.logsoftmax %{{.*}}, dim = 0 : tensor<3x5xf16> -> tensor<3x5xf16>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 1 : tensor<3x5xbf16> -> tensor<3x5xbf16>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 1 : tensor<3x5xf32> -> tensor<3x5xf32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 0 : tensor<3x5xf64> -> tensor<3x5xf64>
+// GENERIC-LABEL: sym_name = "element_types"
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = 0 : i64}> : (tensor<3x5xf16>) -> tensor<3x5xf16>
+// GENERIC-NEXT:    "nn.logsoftmax"(%{{.*}}) <{dim = 1 : i64}> : (tensor<3x5xbf16>) -> tensor<3x5xbf16>
+// GENERIC-NEXT:    "nn.logsoftmax"(%{{.*}}) <{dim = 1 : i64}> : (tensor<3x5xf32>) -> tensor<3x5xf32>
+// GENERIC-NEXT:    "nn.logsoftmax"(%{{.*}}) <{dim = 0 : i64}> : (tensor<3x5xf64>) -> tensor<3x5xf64>
+func.func @element_types(%a: tensor<3x5xf16>, %b: tensor<3x5xbf16>,
+                         %c: tensor<3x5xf32>, %d: tensor<3x5xf64>) {
+  %0 = nn.logsoftmax %a, dim = 0 : tensor<3x5xf16> -> tensor<3x5xf16>
+  %1 = nn.logsoftmax %b, dim = 1 : tensor<3x5xbf16> -> tensor<3x5xbf16>
+  %2 = nn.logsoftmax %c, dim = 1 : tensor<3x5xf32> -> tensor<3x5xf32>
+  %3 = nn.logsoftmax %d, dim = 0 : tensor<3x5xf64> -> tensor<3x5xf64>
+  return
+}
+
+// A wider float result (PyTorch's dtype=).
+// CHECK-LABEL: func.func @wider_result
+// CHECK:         nn.logsoftmax %{{.*}}, dim = 1 : tensor<3x5xf16> -> tensor<3x5xf32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 1 : tensor<3x5xf16> -> tensor<3x5xf64>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 0 : tensor<3x5xbf16> -> tensor<3x5xf32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 0 : tensor<3x5xbf16> -> tensor<3x5xf64>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 1 : tensor<3x5xf32> -> tensor<3x5xf64>
+// GENERIC-LABEL: sym_name = "wider_result"
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = 1 : i64}> : (tensor<3x5xf16>) -> tensor<3x5xf32>
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = 0 : i64}> : (tensor<3x5xbf16>) -> tensor<3x5xf64>
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = 1 : i64}> : (tensor<3x5xf32>) -> tensor<3x5xf64>
+func.func @wider_result(%a: tensor<3x5xf16>, %b: tensor<3x5xbf16>,
+                        %c: tensor<3x5xf32>) {
+  %0 = nn.logsoftmax %a, dim = 1 : tensor<3x5xf16> -> tensor<3x5xf32>
+  %1 = nn.logsoftmax %a, dim = 1 : tensor<3x5xf16> -> tensor<3x5xf64>
+  %2 = nn.logsoftmax %b, dim = 0 : tensor<3x5xbf16> -> tensor<3x5xf32>
+  %3 = nn.logsoftmax %b, dim = 0 : tensor<3x5xbf16> -> tensor<3x5xf64>
+  %4 = "nn.logsoftmax"(%c) <{dim = 1 : i64}> : (tensor<3x5xf32>) -> tensor<3x5xf64>
+  return
+}
+
+// Rank 0 accepts dim 0 and -1.
+// CHECK-LABEL: func.func @rank0
+// CHECK:         nn.logsoftmax %{{.*}}, dim = 0 : tensor<f32> -> tensor<f32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = -1 : tensor<f32> -> tensor<f32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 0 : tensor<bf16> -> tensor<f64>
+// GENERIC-LABEL: sym_name = "rank0"
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = 0 : i64}> : (tensor<f32>) -> tensor<f32>
+// GENERIC-NEXT:    "nn.logsoftmax"(%{{.*}}) <{dim = -1 : i64}> : (tensor<f32>) -> tensor<f32>
+func.func @rank0(%x: tensor<f32>, %h: tensor<bf16>) {
+  %0 = nn.logsoftmax %x, dim = 0 : tensor<f32> -> tensor<f32>
+  %1 = nn.logsoftmax %x, dim = -1 : tensor<f32> -> tensor<f32>
+  %2 = nn.logsoftmax %h, dim = 0 : tensor<bf16> -> tensor<f64>
+  return
+}
+
+// Dynamic dims, including a static result size refining a dynamic input size
+// (and the reverse), size 0 and size 1.
+// CHECK-LABEL: func.func @dynamic_dims
+// CHECK:         nn.logsoftmax %{{.*}}, dim = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 2 : tensor<?x4x?xf16> -> tensor<?x4x?xf16>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 0 : tensor<?x?xf32> -> tensor<2x?xf32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = 1 : tensor<0x1xf64> -> tensor<?x1xf64>
+func.func @dynamic_dims(%a: tensor<?x?xf32>, %b: tensor<?x4x?xf16>,
+                        %c: tensor<0x1xf64>) {
+  %0 = nn.logsoftmax %a, dim = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+  %1 = nn.logsoftmax %b, dim = 2 : tensor<?x4x?xf16> -> tensor<?x4x?xf16>
+  %2 = nn.logsoftmax %a, dim = 0 : tensor<?x?xf32> -> tensor<2x?xf32>
+  %3 = nn.logsoftmax %c, dim = 1 : tensor<0x1xf64> -> tensor<?x1xf64>
+  return
+}
+
+// Negative dims are kept as written by the printer; [-rank, -1] is valid.
+// CHECK-LABEL: func.func @negative_dims
+// CHECK:         nn.logsoftmax %{{.*}}, dim = -1 : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = -2 : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+// CHECK-NEXT:    nn.logsoftmax %{{.*}}, dim = -3 : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+// GENERIC-LABEL: sym_name = "negative_dims"
+// GENERIC:         "nn.logsoftmax"(%{{.*}}) <{dim = -1 : i64}>
+// GENERIC-NEXT:    "nn.logsoftmax"(%{{.*}}) <{dim = -2 : i64}>
+// GENERIC-NEXT:    "nn.logsoftmax"(%{{.*}}) <{dim = -3 : i64}>
+func.func @negative_dims(%x: tensor<2x3x4xf32>) {
+  %0 = nn.logsoftmax %x, dim = -1 : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  %1 = "nn.logsoftmax"(%x) <{dim = -2 : i64}> : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  %2 = nn.logsoftmax %x, dim = -3 : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  return
+}
+
+// Discardable attributes survive the custom form.
+// CHECK-LABEL: func.func @extra_attr
+// CHECK:         nn.logsoftmax %{{.*}}, dim = 0 {nn.tag = "x"} : tensor<8xf32> -> tensor<8xf32>
+func.func @extra_attr(%x: tensor<8xf32>) {
+  %0 = nn.logsoftmax %x, dim = 0 {nn.tag = "x"} : tensor<8xf32> -> tensor<8xf32>
+  return
+}

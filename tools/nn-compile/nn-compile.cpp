@@ -1,0 +1,205 @@
+//===- nn-compile.cpp - Ahead-of-time compiler for nn modules -------------===//
+//
+//   nn-compile FILE.mlir -o OUT [--emit=obj|shared|asm|llvm|mlir]
+//              [--header=H.h] [--target-cpu=CPU]
+//
+// Every public func.func @f becomes `void _mlir_ciface_f(...)` taking
+// pointers to memref descriptors: the arguments, then one per result, whose
+// buffer the caller allocates.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "nn/InitAllDialects.h"
+#include "nn/Pipelines/Pipelines.h"
+#include "nn/Target/CHeader.h"
+#include "nn/Target/CPUTarget.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+enum class EmitKind { Object, Shared, Assembly, LLVMIR, MLIR };
+} // namespace
+
+static cl::OptionCategory category("nn-compile options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<module.mlir, or ->"),
+                                          cl::init("-"), cl::cat(category));
+
+static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
+                                           cl::value_desc("file"),
+                                           cl::Required, cl::cat(category));
+
+static cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("What to write (default: obj)"), cl::init(EmitKind::Object),
+    cl::values(
+        clEnumValN(EmitKind::Object, "obj", "an ELF object file"),
+        clEnumValN(EmitKind::Shared, "shared",
+                   "a shared library (.so) needing only libc and libm"),
+        clEnumValN(EmitKind::Assembly, "asm", "x86-64 assembly"),
+        clEnumValN(EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
+        clEnumValN(EmitKind::MLIR, "mlir",
+                   "the module after --nn-cpu-pipeline (LLVM dialect)")),
+    cl::cat(category));
+
+static cl::opt<std::string> headerFilename(
+    "header",
+    cl::desc("Also write a C header declaring the _mlir_ciface_ functions "
+             "with their shapes in comments"),
+    cl::value_desc("file.h"), cl::init(""), cl::cat(category));
+
+static cl::opt<std::string> targetCPU(
+    "target-cpu",
+    cl::desc("LLVM name of the x86-64 CPU to compile for (x86-64, haswell, "
+             "skylake-avx512, znver4, ...); default: this machine's CPU with "
+             "its detected features"),
+    cl::value_desc("cpu"), cl::init("host"), cl::cat(category));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "nn-compile") << message << "\n";
+  return 1;
+}
+
+static int fail(llvm::Error err) { return fail(llvm::toString(std::move(err))); }
+
+/// Writes `bytes` to `path` through a temporary renamed into place.
+static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
+  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << bytes;
+    return llvm::Error::success();
+  });
+}
+
+/// An include guard from the header's file name.
+static std::string getGuard(llvm::StringRef path) {
+  std::string guard;
+  for (char c : llvm::sys::path::filename(path))
+    guard += std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(c) : '_';
+  return "NN_" + guard;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "nn-compile: ahead-of-time compiler for nn modules (x86-64)\n\n"
+      "  nn-compile FILE.mlir -o OUT [--emit=obj|shared|asm|llvm|mlir] "
+      "[--header=H.h] [--target-cpu=CPU]\n\n"
+      "Every public func.func @f is exported as\n"
+      "  void _mlir_ciface_f(arg descriptors..., result descriptors...)\n"
+      "taking pointers to memref descriptors (StridedMemRefType<T, Rank> of "
+      "mlir/ExecutionEngine/CRunnerUtils.h),\ninputs first, then one per "
+      "result whose buffer the caller allocates.\n");
+
+  if (outputFilename == inputFilename && inputFilename != "-")
+    return fail("the output file is the input file");
+
+  DialectRegistry registry;
+  nn::registerAllDialects(registry);
+  MLIRContext context(registry);
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(inputFilename, &errorMessage);
+  if (!file)
+    return fail(errorMessage);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  // The C signatures, read off the tensor-level functions.
+  llvm::SmallVector<nn::CompiledFunction> functions;
+  if (!headerFilename.empty()) {
+    for (auto func : module->getOps<func::FuncOp>()) {
+      if (!func.isPublic() || func.isExternal())
+        continue;
+      auto signature = nn::runtime::getFunctionSignature(*module, func.getName());
+      if (!signature)
+        return fail(inputFilename + ": " + llvm::toString(signature.takeError()));
+      functions.push_back({func.getName().str(), std::move(*signature)});
+    }
+  }
+
+  auto machine = nn::createCPUTargetMachine(targetCPU);
+  if (!machine)
+    return fail(machine.takeError());
+
+  nn::CPUPipelineOptions options;
+  PassManager pm(&context);
+  nn::buildCPUPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return fail(inputFilename + ": lowering with --nn-cpu-pipeline failed");
+
+  llvm::SmallString<0> bytes;
+  llvm::raw_svector_ostream os(bytes);
+  if (emitKind == EmitKind::MLIR) {
+    module->print(os);
+  } else {
+    llvm::LLVMContext llvmContext;
+    auto llvmModule =
+        nn::translateToOptimizedLLVMIR(*module, llvmContext, **machine);
+    if (!llvmModule)
+      return fail(llvmModule.takeError());
+    if (emitKind == EmitKind::LLVMIR) {
+      (*llvmModule)->print(os, nullptr);
+    } else if (llvm::Error err = nn::emitMachineCode(
+                   **llvmModule, **machine,
+                   emitKind == EmitKind::Assembly
+                       ? llvm::CodeGenFileType::AssemblyFile
+                       : llvm::CodeGenFileType::ObjectFile,
+                   os)) {
+      return fail(std::move(err));
+    }
+  }
+
+  if (emitKind == EmitKind::Shared) {
+    llvm::SmallString<128> objectPath;
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "nn-compile", "o", fd, objectPath))
+      return fail("cannot create a temporary object file: " + ec.message());
+    {
+      llvm::raw_fd_ostream objectFile(fd, /*shouldClose=*/true);
+      objectFile << bytes;
+    }
+    llvm::Error err = nn::linkSharedLibrary(objectPath, outputFilename, {});
+    llvm::sys::fs::remove(objectPath);
+    if (err)
+      return fail(std::move(err));
+  } else if (llvm::Error err = writeFile(outputFilename, bytes)) {
+    return fail("cannot write " + outputFilename + ": " +
+                llvm::toString(std::move(err)));
+  }
+
+  if (!headerFilename.empty()) {
+    std::string header;
+    llvm::raw_string_ostream headerStream(header);
+    nn::writeCHeader(functions, llvm::sys::path::filename(inputFilename),
+                     getGuard(headerFilename), headerStream);
+    if (llvm::Error err = writeFile(headerFilename, header))
+      return fail("cannot write " + headerFilename + ": " +
+                  llvm::toString(std::move(err)));
+  }
+  return 0;
+}
