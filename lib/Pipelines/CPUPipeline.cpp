@@ -10,6 +10,12 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -24,8 +30,26 @@
 
 using namespace mlir;
 
+unsigned nn::getHostVectorBits() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 512;
+  if (features.lookup("avx"))
+    return 256;
+  return 128;
+}
+
 void nn::buildCPUPipeline(OpPassManager &pm,
                           const CPUPipelineOptions &options) {
+  if (options.vectorize) {
+    // Rank-0 ops are not vectorized; --nn-to-linalg takes them.
+    ConvertNNToVectorPassOptions vector;
+    vector.vectorBits = options.vectorBits ? options.vectorBits
+                                           : getHostVectorBits();
+    vector.accumulators = options.accumulators;
+    vector.blockVectors = options.blockVectors;
+    pm.addPass(nn::createConvertNNToVectorPass(vector));
+  }
   pm.addPass(nn::createConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   if (options.emitCInterface)
@@ -38,6 +62,9 @@ void nn::buildCPUPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Folds expand_shape(collapse_shape(alloc)) back to the alloc, so that the
+  // out-parameter replaces it below.
+  pm.addPass(createCanonicalizerPass());
 
   // Results become trailing out-parameters the caller allocates; hoisting
   // lets the last stage write straight into them, with no copy.
@@ -49,21 +76,26 @@ void nn::buildCPUPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 
+  pm.addPass(createForallToForLoopPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
 
   // bf16 <-> f32 conversions become integer ops: x86 has no native ones
   // below AVX-512 BF16, and the JIT cannot rely on compiler-rt helpers.
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }

@@ -4,6 +4,7 @@
 #define NN_CONVERSION_PASSES_H
 
 #include "nn/Conversion/NNToLinalg/NNToLinalg.h"
+#include "nn/Conversion/NNToVector/NNToVector.h"
 
 namespace mlir::nn {
 

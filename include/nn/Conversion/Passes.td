@@ -32,4 +32,43 @@ def ConvertNNToLinalgPass : Pass<"nn-to-linalg"> {
   ];
 }
 
+def ConvertNNToVectorPass : Pass<"nn-to-vector"> {
+  let summary = "Lower nn ops to row-parallel vector code on tensors (CPU)";
+  let description = [{
+    Rewrites every `nn.logsoftmax` into a tuned, vectorized kernel on tensors:
+    an `scf.forall` over the independent slices, and inside each slice
+
+    1. one read pass that computes the maximum and the exp-sum together
+       (online rescaling: the running sum is multiplied by
+       `exp(old_max - new_max)` when the maximum grows, once per block of
+       vectors), with several independent vector accumulators;
+    2. one pass that writes `(x - max) - log(sum)`.
+
+    Along the last dimension the lanes of a vector are consecutive elements
+    of one row, combined at the end of the row; along any other dimension
+    the lanes are consecutive elements of the contiguous inner dimensions,
+    so every load is unit-stride. Tails are handled with masked transfers
+    (padding -inf on reads). `exp` is a polynomial with Cody-Waite range
+    reduction that keeps the -inf/+inf/NaN behaviour of the spec. f16 and
+    bf16 are widened to f32 in registers and rounded once on store. Rank-0
+    ops are left to `--nn-to-linalg`.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Width of a vector register in bits (128 SSE2, 256 AVX2, 512 "
+           "AVX-512)">,
+    Option<"accumulators", "accumulators", "unsigned", /*default=*/"2",
+           "Independent vector accumulators in the read pass">,
+    Option<"blockVectors", "block-vectors", "unsigned", /*default=*/"4",
+           "Vectors per accumulator and step that share one rescaling">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // NN_CONVERSION_PASSES_TD

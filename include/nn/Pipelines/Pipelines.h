@@ -23,7 +23,30 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "descriptors, results as trailing out-parameters) for "
                      "every public function"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Lower nn.logsoftmax with the tuned vector kernels "
+                     "(--nn-to-vector); false lowers through linalg to "
+                     "scalar loops"),
+      llvm::cl::init(true)};
+  PassOptions::Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width in bits for the kernels (128, "
+                     "256 or 512); 0 picks the widest this machine has"),
+      llvm::cl::init(0)};
+  PassOptions::Option<unsigned> accumulators{
+      *this, "accumulators",
+      llvm::cl::desc("Independent vector accumulators in the read pass"),
+      llvm::cl::init(2)};
+  PassOptions::Option<unsigned> blockVectors{
+      *this, "block-vectors",
+      llvm::cl::desc("Vectors per accumulator and step sharing one rescale"),
+      llvm::cl::init(4)};
 };
+
+/// The widest vector register of this machine's CPU in bits (512 with
+/// AVX-512F, 256 with AVX, else 128).
+unsigned getHostVectorBits();
 
 /// Lowers a module of `nn` ops on tensors to the LLVM dialect for the host
 /// CPU: nn -> linalg on tensors, bufferization with identity-layout function

@@ -5,6 +5,7 @@
 
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[RED:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[RED0:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 
 // CHECK-LABEL: func.func @middle_dim
 // CHECK-SAME:    (%[[X:.*]]: tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
@@ -45,7 +46,6 @@ func.func @middle_dim(%x: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
 }
 
 // dim = 0 of a rank-3 tensor, written as -3.
-// CHECK-DAG: #[[RED0:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-LABEL: func.func @first_dim
 // CHECK:         tensor.empty() : tensor<3x5xf64>
 // CHECK:         arith.constant 0xFFF0000000000000 : f64
