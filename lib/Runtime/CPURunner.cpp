@@ -177,6 +177,9 @@ createEngine(ModuleOp module) {
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.enableGDBNotificationListener = false;
+  // The parallel loops call the OpenMP runtime.
+  llvm::StringRef libraries[] = {NN_OPENMP_LIBRARY};
+  options.sharedLibPaths = libraries;
   auto engine = ExecutionEngine::create(module, options, std::move(*machine));
   if (engine)
     (*engine)->initialize();

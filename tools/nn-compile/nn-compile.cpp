@@ -1,7 +1,7 @@
 //===- nn-compile.cpp - Ahead-of-time compiler for nn modules -------------===//
 //
 //   nn-compile FILE.mlir -o OUT [--emit=obj|shared|asm|llvm|mlir]
-//              [--header=H.h] [--target-cpu=CPU]
+//              [--header=H.h] [--target-cpu=CPU] [--threads=N]
 //
 // Every public func.func @f becomes `void _mlir_ciface_f(...)` taking
 // pointers to memref descriptors: the arguments, then one per result, whose
@@ -72,6 +72,23 @@ static cl::opt<std::string> targetCPU(
              "its detected features"),
     cl::value_desc("cpu"), cl::init("host"), cl::cat(category));
 
+/// `--threads`: libLLVM already registers an unrelated option of that name,
+/// so ours is created only after that one is taken out.
+static cl::opt<int> &getThreadsOption() {
+  static cl::opt<int> *option = [] {
+    auto &registered = cl::getRegisteredOptions();
+    if (auto it = registered.find("threads"); it != registered.end())
+      it->second->removeArgument();
+    return new cl::opt<int>(
+    "threads",
+    cl::desc("Threads the kernels run on: 1 compiles serial code with no "
+             "OpenMP dependency; 0 (default) decides at run time from "
+             "NN_NUM_THREADS, else all cores"),
+    cl::value_desc("n"), cl::init(0), cl::cat(category));
+  }();
+  return *option;
+}
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "nn-compile") << message << "\n";
   return 1;
@@ -97,18 +114,22 @@ static std::string getGuard(llvm::StringRef path) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::opt<int> &threads = getThreadsOption();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
       "nn-compile: ahead-of-time compiler for nn modules (x86-64)\n\n"
       "  nn-compile FILE.mlir -o OUT [--emit=obj|shared|asm|llvm|mlir] "
-      "[--header=H.h] [--target-cpu=CPU]\n\n"
+      "[--header=H.h] [--target-cpu=CPU] [--threads=N]\n\n"
       "Every public func.func @f is exported as\n"
       "  void _mlir_ciface_f(arg descriptors..., result descriptors...)\n"
       "taking pointers to memref descriptors (StridedMemRefType<T, Rank> of "
       "mlir/ExecutionEngine/CRunnerUtils.h),\ninputs first, then one per "
       "result whose buffer the caller allocates.\n");
 
+  if (threads < 0)
+    return fail("--threads must be 0 (automatic) or a positive count, not " +
+                llvm::Twine(threads.getValue()));
   if (outputFilename == inputFilename && inputFilename != "-")
     return fail("the output file is the input file");
 
@@ -146,6 +167,8 @@ int main(int argc, char **argv) {
     return fail(machine.takeError());
 
   nn::CPUPipelineOptions options;
+  options.threads = threads;
+  options.vectorBits = nn::getNativeVectorBits(**machine);
   PassManager pm(&context);
   nn::buildCPUPipeline(pm, options);
   if (failed(pm.run(*module)))
@@ -183,7 +206,11 @@ int main(int argc, char **argv) {
       llvm::raw_fd_ostream objectFile(fd, /*shouldClose=*/true);
       objectFile << bytes;
     }
-    llvm::Error err = nn::linkSharedLibrary(objectPath, outputFilename, {});
+    llvm::SmallVector<std::string> libraries;
+    if (threads != 1)
+      libraries.push_back("omp");
+    llvm::Error err =
+        nn::linkSharedLibrary(objectPath, outputFilename, libraries);
     llvm::sys::fs::remove(objectPath);
     if (err)
       return fail(std::move(err));

@@ -50,6 +50,22 @@ static cl::list<std::string> outputs(
              "results as <f4). Without --output, results are printed"),
     cl::value_desc("@file.npy"), cl::cat(category));
 
+/// `--threads`: libLLVM already registers an unrelated option of that name,
+/// so ours is created only after that one is taken out.
+static cl::opt<int> &getThreadsOption() {
+  static cl::opt<int> *option = [] {
+    auto &registered = cl::getRegisteredOptions();
+    if (auto it = registered.find("threads"); it != registered.end())
+      it->second->removeArgument();
+    return new cl::opt<int>(
+    "threads",
+    cl::desc("Threads to run on; 0 (default): NN_NUM_THREADS if set, else all "
+             "cores. Results do not depend on it"),
+    cl::value_desc("n"), cl::init(0), cl::cat(category));
+  }();
+  return *option;
+}
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "nn-run") << message << "\n";
   return 1;
@@ -85,6 +101,7 @@ static llvm::Expected<HostTensor> loadInput(llvm::StringRef spec,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::opt<int> &threads = getThreadsOption();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -94,6 +111,10 @@ int main(int argc, char **argv) {
       "The module is lowered with --nn-cpu-pipeline. Arguments and results "
       "must be ranked tensors\nof f16, bf16, f32 or f64; dynamic result sizes "
       "are computed from the inputs.\n");
+
+  if (threads < 0)
+    return fail("--threads must be 0 (automatic) or a positive count, not " +
+                llvm::Twine(threads.getValue()));
 
   DialectRegistry registry;
   nn::registerAllDialects(registry);
@@ -142,8 +163,10 @@ int main(int argc, char **argv) {
     arguments.push_back(std::move(*tensor));
   }
 
+  nn::CPUPipelineOptions options;
+  options.threads = threads;
   llvm::Expected<llvm::SmallVector<HostTensor>> results =
-      runFunctionOnCPU(*module, functionName, arguments);
+      runFunctionOnCPU(*module, functionName, arguments, options);
   if (!results)
     return fail(llvm::toString(results.takeError()));
 

@@ -34,6 +34,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Vector register width in bits for the kernels (128, "
                      "256 or 512); 0 picks the widest this machine has"),
       llvm::cl::init(0)};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads for the parallel loops: 1 runs serially with "
+                     "no OpenMP dependency; 0 (default) decides at run time "
+                     "from NN_NUM_THREADS, else OpenMP's default (all cores)"),
+      llvm::cl::init(0)};
   PassOptions::Option<unsigned> accumulators{
       *this, "accumulators",
       llvm::cl::desc("Independent vector accumulators in the read pass"),

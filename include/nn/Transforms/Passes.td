@@ -15,4 +15,30 @@ def EmitCInterfacePass : Pass<"nn-emit-c-interface", "::mlir::ModuleOp"> {
   }];
 }
 
+def ForallToOpenMPPass : Pass<"nn-forall-to-openmp", "::mlir::ModuleOp"> {
+  let summary = "Run bufferized scf.forall loops on OpenMP threads";
+  let description = [{
+    Rewrites every `scf.forall` without results (that is, after
+    bufferization) into `omp.parallel` + `omp.wsloop` + `omp.loop_nest` with
+    the default (static) schedule, so each thread gets a contiguous range of
+    iterations. The iterations themselves are unchanged, so results do not
+    depend on the number of threads.
+
+    The thread count is `num-threads` when it is not 0. Otherwise it is read
+    at run time, on every call: the `NN_NUM_THREADS` environment variable if
+    it holds a positive number, else OpenMP's default (`OMP_NUM_THREADS`, or
+    all cores). The generated code calls `getenv`, `atoi` and the OpenMP
+    runtime (`libomp`).
+  }];
+  let options = [
+    Option<"numThreads", "num-threads", "unsigned", /*default=*/"0",
+           "Threads per parallel loop; 0 decides at run time">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::omp::OpenMPDialect",
+    "::mlir::arith::ArithDialect",
+  ];
+}
+
 #endif // NN_TRANSFORMS_PASSES_TD
