@@ -337,7 +337,7 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     sliceSizes.push_back(b.getIndexAttr(1));
   }
   offsets.push_back(b.getIndexAttr(0));
-  sliceSizes.push_back(n);
+  sliceSizes.push_back(sizes.back());
   Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
                                                sliceSizes, strides);
   auto sliceAt = [&](Value j) {
@@ -453,13 +453,16 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
 
   // Write pass into this iteration's block of the output: all of `dim`, a
   // chunk of the last dimension, one index of every other.
-  Value width = arith::MinUIOp::create(
-      b, loc, chunkIdx, arith::SubIOp::create(b, loc, inner, i0));
+  OpFoldResult width =
+      inBounds ? OpFoldResult(b.getIndexAttr(chunk))
+               : OpFoldResult(arith::MinUIOp::create(
+                     b, loc, chunkIdx, arith::SubIOp::create(b, loc, inner, i0))
+                                  .getResult());
   SmallVector<OpFoldResult> offsets, sliceSizes, strides(rank, b.getIndexAttr(1));
   for (int64_t k = 0, next = 0; k < rank - 1; ++k) {
     if (k == dim) {
       offsets.push_back(b.getIndexAttr(0));
-      sliceSizes.push_back(depth);
+      sliceSizes.push_back(sizes[dim]);
     } else {
       offsets.push_back(otherIvs[next++]);
       sliceSizes.push_back(b.getIndexAttr(1));

@@ -1,0 +1,38 @@
+// RUN: nn-opt %s --nn-to-vector="vector-bits=512" --canonicalize | FileCheck %s
+
+// Along a non-last dimension the lanes run along the contiguous last one: the
+// forall covers the other dimensions and 32-element chunks of the last (two
+// accumulators of 16 lanes), every load is a unit-stride vector at
+// [i, d, chunk], each lane keeps its own max and sum (no horizontal
+// reduction), and the read pass steps through `dim` four rows at a time.
+
+// CHECK-LABEL: func.func @middle(
+// CHECK-SAME:    %[[X:.*]]: tensor<32x1024x128xf32>)
+// CHECK-NOT:     vector.reduction
+// CHECK:         scf.forall (%[[I:.*]], %[[C:.*]]) in (32, 4) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK:           %[[I0:.*]] = arith.muli %[[C]], %c32
+// CHECK:           scf.for %{{.*}} = %c0 to %c1024 step %c128 iter_args
+// CHECK:             scf.for %[[D:.*]] = %{{.*}} to %{{.*}} step %c4 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-NEXT:          vector.transfer_read %[[X]][%[[I]], %[[D]], %[[I0]]], %{{.*}} {in_bounds = [true]} : tensor<32x1024x128xf32>, vector<16xf32>
+// CHECK-NOT:     vector.reduction
+// CHECK:           math.log %{{.*}} : vector<16xf32>
+// CHECK:           math.log %{{.*}} : vector<16xf32>
+// CHECK:           tensor.extract_slice %[[OUT]][%[[I]], 0, %[[I0]]] [1, 1024, 32] [1, 1, 1]
+// CHECK:           vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x1024x32xf32>
+// CHECK:           tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[I]], 0, %[[I0]]] [1, 1024, 32] [1, 1, 1]
+func.func @middle(%x: tensor<32x1024x128xf32>) -> tensor<32x1024x128xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<32x1024x128xf32> -> tensor<32x1024x128xf32>
+  return %y : tensor<32x1024x128xf32>
+}
+
+// dim 0 of a rank-2 tensor: no other dimension, so the forall runs over the
+// chunks alone. A last dimension that is not a multiple of 32 takes masked
+// transfers.
+// CHECK-LABEL: func.func @first_odd(
+// CHECK:         scf.forall (%[[C:.*]]) in (2) shared_outs
+// CHECK:           vector.transfer_read %{{.*}}, %{{.*}} : tensor<512x40xf32>, vector<16xf32>
+// CHECK:           vector.transfer_write %{{.*}} : vector<16xf32>, tensor<512x?xf32>
+func.func @first_odd(%x: tensor<512x40xf32>) -> tensor<512x40xf32> {
+  %y = nn.logsoftmax %x, dim = 0 : tensor<512x40xf32> -> tensor<512x40xf32>
+  return %y : tensor<512x40xf32>
+}
