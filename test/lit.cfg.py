@@ -16,12 +16,14 @@ config.excludes = ["CMakeLists.txt", "README.txt", "lit.cfg.py", "lit.site.cfg.p
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%nn_src_root", config.nn_src_root))
+# The C compiler driver of the LLVM install, for tests that build programs.
+config.substitutions.append(("%cc", os.path.join(config.llvm_tools_dir, "clang")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.nn_tools_dir, config.llvm_tools_dir]
-tools = ["nn-opt", "nn-run"]
+tools = ["nn-opt", "nn-run", "nn-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.nn_tools_dir, append_path=True)
