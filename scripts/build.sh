@@ -12,4 +12,4 @@ if [ ! -f build/build.ninja ]; then
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
 fi
-ninja -C build nn-opt nn-run
+ninja -C build nn-opt nn-run nn-compile

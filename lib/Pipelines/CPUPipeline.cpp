@@ -105,6 +105,7 @@ void nn::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(nn::createBF16MemoryAsI16Pass());
   pm.addPass(createCanonicalizerPass());
 }
 

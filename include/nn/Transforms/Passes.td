@@ -41,4 +41,17 @@ def ForallToOpenMPPass : Pass<"nn-forall-to-openmp", "::mlir::ModuleOp"> {
   ];
 }
 
+def BF16MemoryAsI16Pass : Pass<"nn-bf16-memory-as-i16", "::mlir::ModuleOp"> {
+  let summary = "Move bf16 values through memory as i16 in the LLVM dialect";
+  let description = [{
+    Rewrites `llvm.load`, `llvm.store`, `llvm.intr.masked.load` and
+    `llvm.intr.masked.store` of bf16 scalars and vectors into the same
+    operations on i16, with bitcasts around them. The arithmetic on bf16 is
+    already expanded to integer operations (`arith-expand` with
+    `include-bf16`); without this pass, an x86 CPU without native bf16 still
+    legalizes bf16 vector loads and stores through float conversions that
+    call `__truncsfbf2`, a helper the system's runtime libraries may lack.
+  }];
+}
+
 #endif // NN_TRANSFORMS_PASSES_TD

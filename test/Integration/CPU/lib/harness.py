@@ -63,11 +63,15 @@ class Case:
 
     same_as: the name of an earlier case whose outputs must be bitwise
     identical to this case's (same data, other static/dynamic mask).
-    check: optional callable (inputs, outputs) -> None or a failure reason."""
+    check: optional callable (inputs, outputs) -> None or a failure reason.
+    env: extra environment variables for nn-run (e.g. NN_NUM_THREADS).
+    extra_args: more nn-run options (e.g. --threads=2)."""
 
     def __init__(self, name, args, results, mode="npy", function="main", same_as=None,
-                 check=None):
+                 check=None, env=None, extra_args=()):
         self.name = name
+        self.env = env
+        self.extra_args = list(extra_args)
         self.args = args
         self.results = results
         self.mode = mode
@@ -134,6 +138,33 @@ def safe_name(name):
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
+class CannotRun(Exception):
+    """nn-run could not be started at all: the remaining cases are skipped."""
+
+
+def describe_failure(proc):
+    """A one-line summary of a failed nn-run: exit status or signal, the
+    diagnostics, and for a crash the first MLIR/nn frames of the stack dump."""
+    lines = proc.stderr.strip().splitlines()
+    rc = proc.returncode
+    if rc < 0:
+        head = "nn-run crashed with signal %d" % -rc
+    else:
+        head = "nn-run exited with %d" % rc
+    if "Stack dump:" in proc.stderr:
+        frames = []
+        for l in lines:
+            l = l.strip()
+            if l.startswith("#") and ("mlir::" in l or "nn::" in l):
+                frames.append(l.split(" ", 2)[-1].split("(")[0].strip())
+        diags = [l for l in lines if "error:" in l][:2]
+        return "%s%s; stack: %s" % (head, (": " + " | ".join(diags)) if diags else "",
+                                     " <- ".join(frames[:4]) or "(no MLIR frames)")
+    if not lines:
+        return head + " (no stderr)"
+    return "%s: %s" % (head, " | ".join(lines[:6]))
+
+
 class Runner:
     def __init__(self, nn_run, work, timeout=300, verbose=False):
         self.nn_run = nn_run
@@ -162,7 +193,7 @@ class Runner:
         data = materialize(case)
         seen = []  # exact values the function sees, float64
         cmd = [self.nn_run, "-" if case.mode == "stdin" else mlir,
-               "--function=" + case.function]
+               "--function=" + case.function] + case.extra_args
         for i, (a, d) in enumerate(zip(case.args, data)):
             if case.mode == "inline":
                 cmd.append("--input=" + inline_spec(d, a))
@@ -181,6 +212,10 @@ class Runner:
             outs.append(path)
             cmd.append("--output=@" + path)
         shown = " ".join(shlex.quote(c) for c in cmd)
+        env = None
+        if case.env:
+            env = dict(os.environ, **case.env)
+            shown = " ".join("%s=%s" % kv for kv in sorted(case.env.items())) + " " + shown
         if case.mode == "stdin":
             shown += " < " + shlex.quote(mlir)
         if case.mode == "inline" and len(shown) > 400:
@@ -189,14 +224,15 @@ class Runner:
         try:
             proc = subprocess.run(cmd, input=text if case.mode == "stdin" else None,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  universal_newlines=True, timeout=self.timeout)
+                                  universal_newlines=True, timeout=self.timeout, env=env)
         except subprocess.TimeoutExpired:
             return self.fail(case, "nn-run timed out after %ds" % self.timeout, shown)
+        except OSError as e:
+            self.fail(case, "cannot run nn-run: %s" % e, shown)
+            raise CannotRun(str(e))
         elapsed = time.time() - start
         if proc.returncode != 0:
-            err = proc.stderr.strip().splitlines()
-            return self.fail(case, "nn-run exited with %d: %s" % (
-                proc.returncode, " | ".join(err[:6]) if err else "(no stderr)"), shown)
+            return self.fail(case, describe_failure(proc), shown)
 
         reasons = []
         got = []
@@ -252,3 +288,51 @@ class Runner:
             return self.fail(case, "; ".join(reasons), shown)
         print("PASS %s%s" % (case.name, " (%.2fs)" % elapsed if self.verbose else ""))
         sys.stdout.flush()
+
+
+class ErrorCase:
+    """nn-run must fail: exit status 1 and `expect` on stderr.
+
+    module: module text written to NAME.mlir (passed as the file, or on stdin
+    when `stdin`); args: the remaining command-line arguments, where {dir} is
+    replaced by the work directory."""
+
+    def __init__(self, name, module, args, expect="nn-run: error:", stdin=False, file=None):
+        self.name = name
+        self.file = file
+        self.module = module
+        self.args = args
+        self.expect = expect
+        self.stdin = stdin
+
+
+def run_error(runner, case):
+    runner.count += 1
+    base = os.path.join(runner.work, safe_name(case.name))
+    mlir = base + ".mlir"
+    with open(mlir, "w") as f:
+        f.write(case.module)
+    target = "-" if case.stdin else mlir
+    if case.file:
+        target = case.file.replace("{dir}", runner.work)
+    cmd = [runner.nn_run, target] + [
+        a.replace("{dir}", runner.work) for a in case.args]
+    shown = " ".join(shlex.quote(c) for c in cmd) + (" < " + mlir if case.stdin else "")
+    try:
+        proc = subprocess.run(cmd, input=case.module if case.stdin else None,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, timeout=runner.timeout)
+    except subprocess.TimeoutExpired:
+        return runner.fail(case, "nn-run timed out", shown)
+    except OSError as e:
+        runner.fail(case, "cannot run nn-run: %s" % e, shown)
+        raise CannotRun(str(e))
+    err = proc.stderr.strip()
+    if proc.returncode != 1:
+        return runner.fail(case, "exit status %d, expected 1 (stderr: %s)"
+                           % (proc.returncode, err[:300] or "empty"), shown)
+    if case.expect not in err:
+        return runner.fail(case, "stderr lacks %r: %s" % (case.expect, err[:300] or "empty"),
+                           shown)
+    print("PASS %s" % case.name)
+    sys.stdout.flush()

@@ -54,7 +54,8 @@ def f32_to_bf16(a):
     """Rounds float32 values to bf16 (nearest, ties to even) by bit
     manipulation; returns float32 values that are exactly bf16. This is what a
     bf16 argument does with the <f4 .npy it is given."""
-    a = np.ascontiguousarray(np.asarray(a, dtype=np.float32))
+    shape = np.shape(a)
+    a = np.array(a, dtype=np.float32).reshape(-1)  # a contiguous copy
     bits = a.view(np.uint32).astype(np.uint64)
     nan = np.isnan(a)
     lsb = (bits >> np.uint64(16)) & np.uint64(1)
@@ -63,16 +64,15 @@ def f32_to_bf16(a):
     rounded = np.where(nan, ((bits >> np.uint64(16)) | np.uint64(0x40)) & np.uint64(0xFFFF),
                        rounded)
     out = (rounded << np.uint64(16)).astype(np.uint32).view(np.float32)
-    return out.reshape(a.shape)
+    return out.reshape(shape)
 
 
 def f64_to_bf16(a):
     """Rounds float64 values once (no double rounding through f32) to bf16,
     nearest with ties to even, by bit manipulation on the float64 encoding;
     returns float64 values that are exactly bf16."""
-    a = np.ascontiguousarray(np.asarray(a, dtype=np.float64))
-    shape = a.shape
-    a = a.reshape(-1)
+    shape = np.shape(a)
+    a = np.array(a, dtype=np.float64).reshape(-1)  # a contiguous copy
     nan = np.isnan(a)
     safe = np.where(nan, 0.0, a)
     bits = safe.view(np.uint64)

@@ -190,5 +190,10 @@ check("expected rounds bf16",
       np.array_equal(nnref.expected(np.array([0.0, 1.0, 2.0]), 0, "bf16"),
                      nnref.f64_to_bf16(ref(np.array([0.0, 1.0, 2.0]), 0))))
 
+# 0-d arrays keep their shape.
+check("rounding keeps rank 0", nnref.f32_to_bf16(np.float32(2.5)).shape == ()
+      and nnref.f64_to_bf16(np.float64(2.5)).shape == () and nnref.round_to(2.5, "f16").shape == ()
+      and nnref.rounded_input(np.array(2.5, np.float32), "bf16").shape == ())
+
 print("%d failure(s)" % len(failures))
 sys.exit(1 if failures else 0)
