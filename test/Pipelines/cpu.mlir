@@ -26,9 +26,14 @@
 // CHECK-SAME:    %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64,
 // CHECK-SAME:    %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64)
 // CHECK-SAME:    attributes {llvm.emit_c_interface} {
+// A row of 8 is shorter than a vector: one masked load, a max by halving
+// (shuffle + compare + select), a sum reduction, one scalar log.
 // CHECK:         llvm.intr.masked.load {{.*}} -> vector<16xf32>
-// CHECK:         llvm.intr.vector.reduce.fmaximum
-// CHECK:         llvm.intr.log
+// CHECK:         llvm.shufflevector
+// CHECK:         llvm.fcmp "ogt"
+// CHECK:         llvm.intr.vector.reduce.fadd
+// CHECK:         llvm.intr.log({{.*}}) : (f32) -> f32
+// CHECK:         llvm.intr.masked.store
 // CHECK:         llvm.return
 
 // CHECK-LABEL: llvm.func @_mlir_ciface_static_ls(

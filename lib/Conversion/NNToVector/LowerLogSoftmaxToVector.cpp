@@ -108,6 +108,19 @@ private:
 
   Value exp(Value v);
 
+  /// The maximum of the lanes of `v` by halving with runningMax: a NaN lane
+  /// may be dropped, which the sum catches (see runningMax).
+  Value reduceRunningMax(Value v) {
+    for (int64_t width = lanes / 2; width >= 1; width /= 2) {
+      SmallVector<int64_t> upper(lanes);
+      for (int64_t i = 0; i < lanes; ++i)
+        upper[i] = (i + width) % lanes;
+      Value shifted = vector::ShuffleOp::create(b, loc, v, v, upper);
+      v = runningMax(v, shifted);
+    }
+    return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+  }
+
   /// Reads a vector at `indices` of `source`, widened to the compute type.
   /// Out-of-bounds lanes read `padding` unless `inBounds`.
   Value load(Value source, ValueRange indices, bool inBounds, double padding) {
@@ -272,65 +285,7 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     return indices;
   };
 
-  // Read pass: online max + sum over full steps, then the tail vector by
-  // vector (the last one masked, padded with -inf which adds exp(-inf) = 0).
-  int64_t step = lanes * numAcc * numBlock;
-  Value stepIdx = index(step), lanesIdx = index(lanes);
-  Value mainEnd = arith::MulIOp::create(
-      b, loc, arith::DivUIOp::create(b, loc, n, stepIdx), stepIdx);
-  auto mainBody = [&](OpBuilder &, Location, Value j, ValueRange iter) {
-    SmallVector<Value> next(iter.size());
-    for (unsigned u = 0; u < numAcc; ++u) {
-      SmallVector<Value> xs;
-      for (unsigned k = 0; k < numBlock; ++k) {
-        Value offset =
-            arith::AddIOp::create(b, loc, j, index((u * numBlock + k) * lanes));
-        xs.push_back(load(input, at(offset), /*inBounds=*/true, -kInf));
-      }
-      std::tie(next[u], next[numAcc + u]) =
-          update(iter[u], iter[numAcc + u], xs);
-    }
-    scf::YieldOp::create(b, loc, next);
-  };
-  SmallVector<Value> results = chunked(
-      mainEnd, step * kStepsPerChunk,
-      [&](Value start, Value end, ValueRange accs) -> ValueRange {
-        return scf::ForOp::create(b, loc, start, end, stepIdx, accs, mainBody)
-            .getResults();
-      });
-  auto tailLoop = scf::ForOp::create(
-      b, loc, mainEnd, n, lanesIdx, ValueRange{results[0], results[numAcc]},
-      [&](OpBuilder &, Location, Value j, ValueRange iter) {
-        Value x = load(input, at(j), /*inBounds=*/false, -kInf);
-        auto [m, s] = update(iter[0], iter[1], {x});
-        scf::YieldOp::create(b, loc, ValueRange{m, s});
-      });
-  results[0] = tailLoop.getResult(0);
-  results[numAcc] = tailLoop.getResult(1);
-
-  // Combine the accumulators, then the lanes, rescaling every partial sum to
-  // the common maximum.
-  Value laneMax = results[0];
-  for (unsigned u = 1; u < numAcc; ++u)
-    laneMax = max(laneMax, results[u]);
-  Value laneSafe = safeMax(laneMax, splat(0.0), splat(-kInf));
-  Value laneSum = splat(0.0);
-  for (unsigned u = 0; u < numAcc; ++u)
-    laneSum = add(laneSum, mul(results[numAcc + u],
-                               exp(sub(results[u], laneSafe))));
-  Value rowMax =
-      vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXIMUMF,
-                                  laneMax);
-  Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
-  Value rowSafeVec = vector::BroadcastOp::create(b, loc, cVec, rowSafe);
-  Value rowSum = vector::ReductionOp::create(
-      b, loc, vector::CombiningKind::ADD,
-      mul(laneSum, exp(sub(laneMax, rowSafeVec))));
-  Value logSum = math::LogOp::create(b, loc, rowSum);
-  Value maxVec = vector::BroadcastOp::create(b, loc, cVec, rowMax);
-  Value logSumVec = vector::BroadcastOp::create(b, loc, cVec, logSum);
-
-  // Write pass into this row of the shared output.
+  // This row of the shared output.
   SmallVector<OpFoldResult> offsets, sliceSizes, strides(rank, b.getIndexAttr(1));
   for (Value iv : rowIvs) {
     offsets.push_back(iv);
@@ -345,24 +300,124 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     indices.push_back(j);
     return indices;
   };
-  Value fullEnd = arith::MulIOp::create(
-      b, loc, arith::DivUIOp::create(b, loc, n, lanesIdx), lanesIdx);
-  auto writeBody = [&](bool inBounds) {
-    return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
-      Value x = load(input, at(j), inBounds, 0.0);
-      Value y = sub(sub(x, maxVec), logSumVec);
-      scf::YieldOp::create(b, loc, store(y, iter[0], sliceAt(j), inBounds));
-    };
+  Value lanesIdx = index(lanes);
+
+  // Rows of at most one vector: one masked load, horizontal max and sum.
+  auto emitShortRow = [&]() -> Value {
+    std::optional<int64_t> staticN = getConstantIntValue(sizes.back());
+    bool inBounds = staticN && *staticN == lanes;
+    Value x = load(input, at(zeroIdx), inBounds, -kInf);
+    Value rowMax = reduceRunningMax(x);
+    Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
+    Value e = exp(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowSafe)));
+    Value rowSum =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, e);
+    Value logSum = math::LogOp::create(b, loc, rowSum);
+    Value y = sub(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowMax)),
+                  vector::BroadcastOp::create(b, loc, cVec, logSum));
+    return store(y, slice, sliceAt(zeroIdx), inBounds);
   };
-  auto writeLoop = scf::ForOp::create(b, loc, zeroIdx, fullEnd, lanesIdx,
-                                      ValueRange{slice}, writeBody(true));
-  auto writeTail =
-      scf::ForOp::create(b, loc, fullEnd, n, lanesIdx,
-                         ValueRange{writeLoop.getResult(0)}, writeBody(false));
+
+  // Longer rows: a read pass computing max and sum online over full steps,
+  // then the tail vector by vector (the last one masked, padded with -inf
+  // which adds exp(-inf) = 0); then the write pass.
+  auto emitLongRow = [&]() -> Value {
+    // Read pass: online max + sum over full steps, then the tail vector by
+    // vector (the last one masked, padded with -inf which adds exp(-inf) = 0).
+    int64_t step = lanes * numAcc * numBlock;
+    Value stepIdx = index(step);
+    Value mainEnd = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, n, stepIdx), stepIdx);
+    auto mainBody = [&](OpBuilder &, Location, Value j, ValueRange iter) {
+      SmallVector<Value> next(iter.size());
+      for (unsigned u = 0; u < numAcc; ++u) {
+        SmallVector<Value> xs;
+        for (unsigned k = 0; k < numBlock; ++k) {
+          Value offset =
+              arith::AddIOp::create(b, loc, j, index((u * numBlock + k) * lanes));
+          xs.push_back(load(input, at(offset), /*inBounds=*/true, -kInf));
+        }
+        std::tie(next[u], next[numAcc + u]) =
+            update(iter[u], iter[numAcc + u], xs);
+      }
+      scf::YieldOp::create(b, loc, next);
+    };
+    SmallVector<Value> results = chunked(
+        mainEnd, step * kStepsPerChunk,
+        [&](Value start, Value end, ValueRange accs) -> ValueRange {
+          return scf::ForOp::create(b, loc, start, end, stepIdx, accs, mainBody)
+              .getResults();
+        });
+    auto tailLoop = scf::ForOp::create(
+        b, loc, mainEnd, n, lanesIdx, ValueRange{results[0], results[numAcc]},
+        [&](OpBuilder &, Location, Value j, ValueRange iter) {
+          Value x = load(input, at(j), /*inBounds=*/false, -kInf);
+          auto [m, s] = update(iter[0], iter[1], {x});
+          scf::YieldOp::create(b, loc, ValueRange{m, s});
+        });
+    results[0] = tailLoop.getResult(0);
+    results[numAcc] = tailLoop.getResult(1);
+
+    // Combine the accumulators, then the lanes, rescaling every partial sum to
+    // the common maximum.
+    Value laneMax = results[0];
+    for (unsigned u = 1; u < numAcc; ++u)
+      laneMax = max(laneMax, results[u]);
+    Value laneSafe = safeMax(laneMax, splat(0.0), splat(-kInf));
+    Value laneSum = splat(0.0);
+    for (unsigned u = 0; u < numAcc; ++u)
+      laneSum = add(laneSum, mul(results[numAcc + u],
+                                 exp(sub(results[u], laneSafe))));
+    Value rowMax =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXIMUMF,
+                                    laneMax);
+    Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
+    Value rowSafeVec = vector::BroadcastOp::create(b, loc, cVec, rowSafe);
+    Value rowSum = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::ADD,
+        mul(laneSum, exp(sub(laneMax, rowSafeVec))));
+    Value logSum = math::LogOp::create(b, loc, rowSum);
+    Value maxVec = vector::BroadcastOp::create(b, loc, cVec, rowMax);
+    Value logSumVec = vector::BroadcastOp::create(b, loc, cVec, logSum);
+
+    // Write pass.
+    Value fullEnd = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, n, lanesIdx), lanesIdx);
+    auto writeBody = [&](bool inBounds) {
+      return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
+        Value x = load(input, at(j), inBounds, 0.0);
+        Value y = sub(sub(x, maxVec), logSumVec);
+        scf::YieldOp::create(b, loc, store(y, iter[0], sliceAt(j), inBounds));
+      };
+    };
+    auto writeLoop = scf::ForOp::create(b, loc, zeroIdx, fullEnd, lanesIdx,
+                                        ValueRange{slice}, writeBody(true));
+    auto writeTail =
+        scf::ForOp::create(b, loc, fullEnd, n, lanesIdx,
+                           ValueRange{writeLoop.getResult(0)}, writeBody(false));
+
+    return writeTail.getResult(0);
+  };
+
+  Value row;
+  if (std::optional<int64_t> staticN = getConstantIntValue(sizes.back())) {
+    row = *staticN <= lanes ? emitShortRow() : emitLongRow();
+  } else {
+    Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                          n, lanesIdx);
+    auto branch = scf::IfOp::create(b, loc, slice.getType(), isShort,
+                                    /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard branchGuard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    scf::YieldOp::create(b, loc, emitShortRow());
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc, emitLongRow());
+    row = branch.getResult(0);
+  }
 
   b.setInsertionPointToEnd(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, writeTail.getResult(0), shared,
-                                        offsets, sliceSizes, strides);
+  tensor::ParallelInsertSliceOp::create(b, loc, row, shared, offsets,
+                                        sliceSizes, strides);
   return forall.getResult(0);
 }
 

@@ -10,6 +10,7 @@
 // CHECK-LABEL: func.func @last(
 // CHECK-SAME:    %[[X:.*]]: tensor<8x1000xf32>)
 // CHECK:         scf.forall (%[[ROW:.*]]) in (8) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<8x1000xf32>)
+// CHECK:           %[[ROWOUT:.*]] = tensor.extract_slice %[[OUT]][%[[ROW]], 0] [1, 1000] [1, 1]
 // CHECK:           scf.for %{{.*}} = %c0 to %c896 step %c4096 iter_args
 // CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c128 iter_args(%[[M0:.*]] = %{{.*}}, %[[M1:.*]] = %{{.*}}, %[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK-NEXT:          vector.transfer_read %[[X]][%[[ROW]], %[[J]]], %{{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<16xf32>
@@ -26,8 +27,7 @@
 // CHECK:           vector.reduction <add>, %{{.*}} : vector<16xf32> into f32
 // CHECK:           math.log %{{.*}} : f32
 // Write pass: (x - max) - log(sum), full vectors then a masked tail.
-// CHECK:           %[[ROWOUT:.*]] = tensor.extract_slice %[[OUT]][%[[ROW]], 0] [1, 1000] [1, 1]
-// CHECK:           scf.for {{.*}} = %c0 to %c992 step %c16 iter_args
+// CHECK:           scf.for {{.*}} = %c0 to %c992 step %c16 iter_args(%{{.*}} = %[[ROWOUT]])
 // CHECK:             arith.subf
 // CHECK:             arith.subf
 // CHECK:             vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x1000xf32>
@@ -46,4 +46,30 @@
 func.func @last(%x: tensor<8x1000xf32>) -> tensor<8x1000xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<8x1000xf32> -> tensor<8x1000xf32>
   return %y : tensor<8x1000xf32>
+}
+
+// Rows of at most one vector: one masked load, a max by halving, one store.
+// A dynamic row length chooses between the two paths at run time.
+// CHECK-LABEL: func.func @short(
+// CHECK:         scf.forall
+// CHECK-NOT:       scf.for
+// CHECK:           vector.transfer_read {{.*}} : tensor<64x10xf32>, vector<16xf32>
+// CHECK:           vector.shuffle
+// CHECK:           vector.reduction <add>
+// CHECK:           vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x10xf32>
+func.func @short(%x: tensor<64x10xf32>) -> tensor<64x10xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<64x10xf32> -> tensor<64x10xf32>
+  return %y : tensor<64x10xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_length(
+// CHECK:         scf.forall
+// CHECK:           %[[SHORT:.*]] = arith.cmpi ule, %{{.*}}, %c16
+// CHECK:           scf.if %[[SHORT]] -> (tensor<1x?xf32>)
+// CHECK:             vector.shuffle
+// CHECK:           } else {
+// CHECK:             scf.for
+func.func @dynamic_length(%x: tensor<64x?xf32>) -> tensor<64x?xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<64x?xf32> -> tensor<64x?xf32>
+  return %y : tensor<64x?xf32>
 }
