@@ -35,6 +35,10 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // last dimension in main-loop steps, along another dimension in rows.
 constexpr int64_t kStepsPerChunk = 32;
 constexpr int64_t kRowsPerChunk = 128;
+// Rows of at least kSplitLength elements are split into segments of
+// kSegment elements (a multiple of every main-loop step) across threads.
+constexpr int64_t kSplitLength = 1 << 18;
+constexpr int64_t kSegment = 1 << 16;
 
 /// Emits the kernel replacing one nn.logsoftmax.
 class KernelEmitter {
@@ -58,7 +62,7 @@ public:
   Value emit();
 
 private:
-  using Indexer = std::function<SmallVector<Value>(Value, Value)>;
+  using Indexer1 = std::function<SmallVector<Value>(Value)>;
 
   // Constants.
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -163,15 +167,17 @@ private:
   /// Merges the (max, sum) accumulators `part` into `total`.
   SmallVector<Value> merge(ValueRange total, ValueRange part) {
     SmallVector<Value> merged(total.size());
-    for (unsigned u = 0; u < numAcc; ++u) {
-      Value m = runningMax(total[u], part[u]);
-      Value safe = safeMax(m, splat(0.0), splat(-kInf));
-      merged[u] = m;
-      merged[numAcc + u] =
-          add(mul(total[numAcc + u], exp(sub(total[u], safe))),
-              mul(part[numAcc + u], exp(sub(part[u], safe))));
-    }
+    for (unsigned u = 0; u < numAcc; ++u)
+      std::tie(merged[u], merged[numAcc + u]) = mergePair(
+          total[u], total[numAcc + u], part[u], part[numAcc + u]);
     return merged;
+  }
+
+  /// Merges two (max, sum) vector pairs, rescaling both sums to the new max.
+  std::pair<Value, Value> mergePair(Value m1, Value s1, Value m2, Value s2) {
+    Value m = runningMax(m1, m2);
+    Value safe = safeMax(m, splat(0.0), splat(-kInf));
+    return {m, add(mul(s1, exp(sub(m1, safe))), mul(s2, exp(sub(m2, safe))))};
   }
 
   /// Runs `body(start, end, accumulators)` over [0, ub) in chunks of `chunk`,
@@ -179,11 +185,11 @@ private:
   /// f32 sum then adds up short runs, which keeps its rounding error low on
   /// slices of hundreds of thousands of elements.
   SmallVector<Value> chunked(
-      Value ub, int64_t chunk,
+      Value lb, Value ub, int64_t chunk,
       function_ref<ValueRange(Value, Value, ValueRange)> body) {
     Value chunkIdx = index(chunk);
     auto loop = scf::ForOp::create(
-        b, loc, index(0), ub, chunkIdx, initialAccumulators(),
+        b, loc, lb, ub, chunkIdx, initialAccumulators(),
         [&](OpBuilder &, Location, Value start, ValueRange total) {
           Value end = arith::MinUIOp::create(
               b, loc, arith::AddIOp::create(b, loc, start, chunkIdx), ub);
@@ -193,7 +199,18 @@ private:
     return SmallVector<Value>(loop.getResults());
   }
 
+  // Pieces of the last-dimension kernels; `at(j)` gives the input indices of
+  // element j of the current row.
+  SmallVector<Value> readRowRange(Value input, const Indexer1 &at, Value start,
+                                  Value end);
+  std::pair<Value, Value> combineAccumulators(ArrayRef<Value> accs);
+  std::pair<Value, Value> finishRow(Value laneMax, Value laneSum);
+  Value writeRowRange(Value input, const Indexer1 &at, Value dest,
+                      const Indexer1 &destAt, Value start, Value end,
+                      Value rowMax, Value logSum);
+
   Value emitLastDim(Value input, Value init, ArrayRef<OpFoldResult> sizes);
+  Value emitSplitRows(Value input, Value init, ArrayRef<OpFoldResult> sizes);
   Value emitInnerDim(Value input, Value init, ArrayRef<OpFoldResult> sizes,
                      int64_t dim);
 
@@ -260,6 +277,104 @@ Value KernelEmitter::exp(Value v) {
   return arith::SelectOp::create(b, loc, tooSmall, splat(0.0), result);
 }
 
+/// Online (max, sum) accumulators over elements [start, end) of a row, start
+/// a multiple of the step: full steps in chunks, then vector by vector (the
+/// last one masked, padded with -inf, which adds exp(-inf) = 0).
+SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
+                                               Value start, Value end) {
+  int64_t step = lanes * numAcc * numBlock;
+  Value stepIdx = index(step);
+  Value mainEnd = arith::AddIOp::create(
+      b, loc, start,
+      arith::MulIOp::create(
+          b, loc,
+          arith::DivUIOp::create(
+              b, loc, arith::SubIOp::create(b, loc, end, start), stepIdx),
+          stepIdx));
+  auto mainBody = [&](OpBuilder &, Location, Value j, ValueRange iter) {
+    SmallVector<Value> next(iter.size());
+    for (unsigned u = 0; u < numAcc; ++u) {
+      SmallVector<Value> xs;
+      for (unsigned k = 0; k < numBlock; ++k) {
+        Value offset =
+            arith::AddIOp::create(b, loc, j, index((u * numBlock + k) * lanes));
+        xs.push_back(load(input, at(offset), /*inBounds=*/true, -kInf));
+      }
+      std::tie(next[u], next[numAcc + u]) =
+          update(iter[u], iter[numAcc + u], xs);
+    }
+    scf::YieldOp::create(b, loc, next);
+  };
+  SmallVector<Value> accs = chunked(
+      start, mainEnd, step * kStepsPerChunk,
+      [&](Value chunkStart, Value chunkEnd, ValueRange init) -> ValueRange {
+        return scf::ForOp::create(b, loc, chunkStart, chunkEnd, stepIdx, init,
+                                  mainBody)
+            .getResults();
+      });
+  auto tailLoop = scf::ForOp::create(
+      b, loc, mainEnd, end, index(lanes), ValueRange{accs[0], accs[numAcc]},
+      [&](OpBuilder &, Location, Value j, ValueRange iter) {
+        Value x = load(input, at(j), /*inBounds=*/false, -kInf);
+        auto [m, s] = update(iter[0], iter[1], {x});
+        scf::YieldOp::create(b, loc, ValueRange{m, s});
+      });
+  accs[0] = tailLoop.getResult(0);
+  accs[numAcc] = tailLoop.getResult(1);
+  return accs;
+}
+
+/// Merges the accumulators into one (max, sum) pair of lane vectors.
+std::pair<Value, Value>
+KernelEmitter::combineAccumulators(ArrayRef<Value> accs) {
+  Value m = accs[0], s = accs[numAcc];
+  for (unsigned u = 1; u < numAcc; ++u)
+    std::tie(m, s) = mergePair(m, s, accs[u], accs[numAcc + u]);
+  return {m, s};
+}
+
+/// The row's maximum and log(sum) from its lane vectors.
+std::pair<Value, Value> KernelEmitter::finishRow(Value laneMax,
+                                                 Value laneSum) {
+  Value rowMax = vector::ReductionOp::create(
+      b, loc, vector::CombiningKind::MAXIMUMF, laneMax);
+  Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
+  Value rowSafeVec = vector::BroadcastOp::create(b, loc, cVec, rowSafe);
+  Value rowSum = vector::ReductionOp::create(
+      b, loc, vector::CombiningKind::ADD,
+      mul(laneSum, exp(sub(laneMax, rowSafeVec))));
+  return {rowMax, math::LogOp::create(b, loc, rowSum)};
+}
+
+/// Writes (x - max) - log(sum) for elements [start, end) of the row into
+/// `dest`, element j at destAt(j): full vectors, then one masked vector.
+Value KernelEmitter::writeRowRange(Value input, const Indexer1 &at, Value dest,
+                                   const Indexer1 &destAt, Value start,
+                                   Value end, Value rowMax, Value logSum) {
+  Value lanesIdx = index(lanes);
+  Value maxVec = vector::BroadcastOp::create(b, loc, cVec, rowMax);
+  Value logSumVec = vector::BroadcastOp::create(b, loc, cVec, logSum);
+  Value fullEnd = arith::AddIOp::create(
+      b, loc, start,
+      arith::MulIOp::create(
+          b, loc,
+          arith::DivUIOp::create(
+              b, loc, arith::SubIOp::create(b, loc, end, start), lanesIdx),
+          lanesIdx));
+  auto writeBody = [&](bool inBounds) {
+    return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
+      Value x = load(input, at(j), inBounds, 0.0);
+      Value y = sub(sub(x, maxVec), logSumVec);
+      scf::YieldOp::create(b, loc, store(y, iter[0], destAt(j), inBounds));
+    };
+  };
+  auto full = scf::ForOp::create(b, loc, start, fullEnd, lanesIdx,
+                                 ValueRange{dest}, writeBody(true));
+  return scf::ForOp::create(b, loc, fullEnd, end, lanesIdx,
+                            ValueRange{full.getResult(0)}, writeBody(false))
+      .getResult(0);
+}
+
 /// Rows along the last dimension: the forall runs over every other
 /// dimension (or once, for rank 1), each iteration owning one row.
 Value KernelEmitter::emitLastDim(Value input, Value init,
@@ -279,14 +394,15 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   if (rank > 1)
     rowIvs = llvm::to_vector(forall.getInductionVars());
   Value shared = forall.getRegionIterArgs()[0];
-  auto at = [&](Value j) {
+  Indexer1 at = [&](Value j) {
     SmallVector<Value> indices(rowIvs);
     indices.push_back(j);
     return indices;
   };
 
   // This row of the shared output.
-  SmallVector<OpFoldResult> offsets, sliceSizes, strides(rank, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> offsets, sliceSizes,
+      strides(rank, b.getIndexAttr(1));
   for (Value iv : rowIvs) {
     offsets.push_back(iv);
     sliceSizes.push_back(b.getIndexAttr(1));
@@ -295,12 +411,11 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   sliceSizes.push_back(sizes.back());
   Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
                                                sliceSizes, strides);
-  auto sliceAt = [&](Value j) {
+  Indexer1 sliceAt = [&](Value j) {
     SmallVector<Value> indices(rank - 1, zeroIdx);
     indices.push_back(j);
     return indices;
   };
-  Value lanesIdx = index(lanes);
 
   // Rows of at most one vector: one masked load, horizontal max and sum.
   auto emitShortRow = [&]() -> Value {
@@ -318,85 +433,13 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     return store(y, slice, sliceAt(zeroIdx), inBounds);
   };
 
-  // Longer rows: a read pass computing max and sum online over full steps,
-  // then the tail vector by vector (the last one masked, padded with -inf
-  // which adds exp(-inf) = 0); then the write pass.
+  // Longer rows: the read pass, then the write pass.
   auto emitLongRow = [&]() -> Value {
-    // Read pass: online max + sum over full steps, then the tail vector by
-    // vector (the last one masked, padded with -inf which adds exp(-inf) = 0).
-    int64_t step = lanes * numAcc * numBlock;
-    Value stepIdx = index(step);
-    Value mainEnd = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, n, stepIdx), stepIdx);
-    auto mainBody = [&](OpBuilder &, Location, Value j, ValueRange iter) {
-      SmallVector<Value> next(iter.size());
-      for (unsigned u = 0; u < numAcc; ++u) {
-        SmallVector<Value> xs;
-        for (unsigned k = 0; k < numBlock; ++k) {
-          Value offset =
-              arith::AddIOp::create(b, loc, j, index((u * numBlock + k) * lanes));
-          xs.push_back(load(input, at(offset), /*inBounds=*/true, -kInf));
-        }
-        std::tie(next[u], next[numAcc + u]) =
-            update(iter[u], iter[numAcc + u], xs);
-      }
-      scf::YieldOp::create(b, loc, next);
-    };
-    SmallVector<Value> results = chunked(
-        mainEnd, step * kStepsPerChunk,
-        [&](Value start, Value end, ValueRange accs) -> ValueRange {
-          return scf::ForOp::create(b, loc, start, end, stepIdx, accs, mainBody)
-              .getResults();
-        });
-    auto tailLoop = scf::ForOp::create(
-        b, loc, mainEnd, n, lanesIdx, ValueRange{results[0], results[numAcc]},
-        [&](OpBuilder &, Location, Value j, ValueRange iter) {
-          Value x = load(input, at(j), /*inBounds=*/false, -kInf);
-          auto [m, s] = update(iter[0], iter[1], {x});
-          scf::YieldOp::create(b, loc, ValueRange{m, s});
-        });
-    results[0] = tailLoop.getResult(0);
-    results[numAcc] = tailLoop.getResult(1);
-
-    // Combine the accumulators, then the lanes, rescaling every partial sum to
-    // the common maximum.
-    Value laneMax = results[0];
-    for (unsigned u = 1; u < numAcc; ++u)
-      laneMax = max(laneMax, results[u]);
-    Value laneSafe = safeMax(laneMax, splat(0.0), splat(-kInf));
-    Value laneSum = splat(0.0);
-    for (unsigned u = 0; u < numAcc; ++u)
-      laneSum = add(laneSum, mul(results[numAcc + u],
-                                 exp(sub(results[u], laneSafe))));
-    Value rowMax =
-        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXIMUMF,
-                                    laneMax);
-    Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
-    Value rowSafeVec = vector::BroadcastOp::create(b, loc, cVec, rowSafe);
-    Value rowSum = vector::ReductionOp::create(
-        b, loc, vector::CombiningKind::ADD,
-        mul(laneSum, exp(sub(laneMax, rowSafeVec))));
-    Value logSum = math::LogOp::create(b, loc, rowSum);
-    Value maxVec = vector::BroadcastOp::create(b, loc, cVec, rowMax);
-    Value logSumVec = vector::BroadcastOp::create(b, loc, cVec, logSum);
-
-    // Write pass.
-    Value fullEnd = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, n, lanesIdx), lanesIdx);
-    auto writeBody = [&](bool inBounds) {
-      return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
-        Value x = load(input, at(j), inBounds, 0.0);
-        Value y = sub(sub(x, maxVec), logSumVec);
-        scf::YieldOp::create(b, loc, store(y, iter[0], sliceAt(j), inBounds));
-      };
-    };
-    auto writeLoop = scf::ForOp::create(b, loc, zeroIdx, fullEnd, lanesIdx,
-                                        ValueRange{slice}, writeBody(true));
-    auto writeTail =
-        scf::ForOp::create(b, loc, fullEnd, n, lanesIdx,
-                           ValueRange{writeLoop.getResult(0)}, writeBody(false));
-
-    return writeTail.getResult(0);
+    SmallVector<Value> accs = readRowRange(input, at, zeroIdx, n);
+    auto [laneMax, laneSum] = combineAccumulators(accs);
+    auto [rowMax, logSum] = finishRow(laneMax, laneSum);
+    return writeRowRange(input, at, slice, sliceAt, zeroIdx, n, rowMax,
+                         logSum);
   };
 
   Value row;
@@ -404,7 +447,7 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     row = *staticN <= lanes ? emitShortRow() : emitLongRow();
   } else {
     Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                                          n, lanesIdx);
+                                          n, index(lanes));
     auto branch = scf::IfOp::create(b, loc, slice.getType(), isShort,
                                     /*withElseRegion=*/true);
     OpBuilder::InsertionGuard branchGuard(b);
@@ -419,6 +462,140 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   tensor::ParallelInsertSliceOp::create(b, loc, row, shared, offsets,
                                         sliceSizes, strides);
   return forall.getResult(0);
+}
+
+/// Long rows split into segments of kSegment elements, so that even one row
+/// keeps every thread busy. A first forall over (row, segment) computes each
+/// segment's (max, sum) lane vectors into a small tensor; a second one merges
+/// a row's segments in order and writes its segment. The partition depends on
+/// the row length only, so results do not depend on the thread count.
+Value KernelEmitter::emitSplitRows(Value input, Value init,
+                                   ArrayRef<OpFoldResult> sizes) {
+  int64_t rank = sizes.size();
+  Value n = getValueOrCreateConstantIndexOp(b, loc, sizes.back());
+  Value zeroIdx = index(0), segmentIdx = index(kSegment);
+  Value numSegments = arith::DivUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, n, index(kSegment - 1)),
+      segmentIdx);
+
+  // Partials: [rows..., segments, lanes] for the maxima and the sums.
+  SmallVector<OpFoldResult> partSizes(sizes.drop_back());
+  partSizes.push_back(numSegments);
+  partSizes.push_back(b.getIndexAttr(lanes));
+  Value partMaxInit = tensor::EmptyOp::create(b, loc, partSizes, cType);
+  Value partSumInit = tensor::EmptyOp::create(b, loc, partSizes, cType);
+  SmallVector<OpFoldResult> bounds(sizes.drop_back());
+  bounds.push_back(numSegments);
+
+  // Everything a forall iteration needs to address its row and segment.
+  struct Segment {
+    SmallVector<Value> rowIvs;
+    Value index, start, end;
+  };
+  auto enter = [&](scf::ForallOp forall) {
+    b.setInsertionPointToStart(forall.getBody());
+    SmallVector<Value> ivs = llvm::to_vector(forall.getInductionVars());
+    Segment seg;
+    seg.index = ivs.back();
+    seg.rowIvs.assign(ivs.begin(), ivs.end() - 1);
+    seg.start = arith::MulIOp::create(b, loc, seg.index, segmentIdx);
+    seg.end = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, seg.start, segmentIdx), n);
+    return seg;
+  };
+  auto rowIndexer = [&](const Segment &seg) -> Indexer1 {
+    return [&seg](Value j) {
+      SmallVector<Value> indices(seg.rowIvs);
+      indices.push_back(j);
+      return indices;
+    };
+  };
+  // The [1, ..., 1, lanes] block of a partials tensor for one segment.
+  auto partOffsets = [&](const Segment &seg, Value segment) {
+    SmallVector<OpFoldResult> offsets(seg.rowIvs.begin(), seg.rowIvs.end());
+    offsets.push_back(segment);
+    offsets.push_back(b.getIndexAttr(0));
+    return offsets;
+  };
+  SmallVector<OpFoldResult> partBlock(rank, b.getIndexAttr(1));
+  partBlock.push_back(b.getIndexAttr(lanes));
+  SmallVector<OpFoldResult> ones(rank + 1, b.getIndexAttr(1));
+  SmallVector<Value> partZeros(rank + 1, zeroIdx);
+
+  OpBuilder::InsertionGuard guard(b);
+  auto partials = scf::ForallOp::create(
+      b, loc, bounds, ValueRange{partMaxInit, partSumInit}, std::nullopt);
+  {
+    Segment seg = enter(partials);
+    SmallVector<Value> accs =
+        readRowRange(input, rowIndexer(seg), seg.start, seg.end);
+    auto [laneMax, laneSum] = combineAccumulators(accs);
+    SmallVector<OpFoldResult> offsets = partOffsets(seg, seg.index);
+    SmallVector<Value> written;
+    for (auto [vec, shared] :
+         llvm::zip(ValueRange{laneMax, laneSum}, partials.getRegionIterArgs())) {
+      Value block = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
+                                                   partBlock, ones);
+      written.push_back(vector::TransferWriteOp::create(
+                            b, loc, vec, block, partZeros,
+                            ArrayRef<bool>{true})
+                            .getResult());
+    }
+    b.setInsertionPointToEnd(partials.getTerminator().getBody());
+    for (auto [block, shared] :
+         llvm::zip(written, partials.getRegionIterArgs()))
+      tensor::ParallelInsertSliceOp::create(b, loc, block, shared, offsets,
+                                            partBlock, ones);
+  }
+  b.setInsertionPointAfter(partials);
+  Value partMax = partials.getResult(0), partSum = partials.getResult(1);
+
+  auto rows =
+      scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
+  Segment seg = enter(rows);
+  // Merge the row's segments in order.
+  Value cZero = arith::ConstantOp::create(b, loc, cType,
+                                          b.getFloatAttr(cType, 0.0));
+  auto mergeLoop = scf::ForOp::create(
+      b, loc, zeroIdx, numSegments, index(1),
+      ValueRange{splat(-kInf), splat(0.0)},
+      [&](OpBuilder &, Location, Value k, ValueRange iter) {
+        SmallVector<Value> indices(seg.rowIvs);
+        indices.push_back(k);
+        indices.push_back(zeroIdx);
+        Value m = vector::TransferReadOp::create(b, loc, cVec, partMax,
+                                                 indices, cZero,
+                                                 ArrayRef<bool>{true});
+        Value s = vector::TransferReadOp::create(b, loc, cVec, partSum,
+                                                 indices, cZero,
+                                                 ArrayRef<bool>{true});
+        auto [mm, ss] = mergePair(iter[0], iter[1], m, s);
+        scf::YieldOp::create(b, loc, ValueRange{mm, ss});
+      });
+  auto [rowMax, logSum] =
+      finishRow(mergeLoop.getResult(0), mergeLoop.getResult(1));
+
+  // This segment of the output.
+  Value length = arith::SubIOp::create(b, loc, seg.end, seg.start);
+  SmallVector<OpFoldResult> offsets(seg.rowIvs.begin(), seg.rowIvs.end());
+  offsets.push_back(seg.start);
+  SmallVector<OpFoldResult> sliceSizes(rank - 1, b.getIndexAttr(1));
+  sliceSizes.push_back(length);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  Value slice = tensor::ExtractSliceOp::create(
+      b, loc, rows.getRegionIterArgs()[0], offsets, sliceSizes, strides);
+  Indexer1 sliceAt = [&](Value j) {
+    SmallVector<Value> indices(rank - 1, zeroIdx);
+    indices.push_back(arith::SubIOp::create(b, loc, j, seg.start));
+    return indices;
+  };
+  Value written = writeRowRange(input, rowIndexer(seg), slice, sliceAt,
+                                seg.start, seg.end, rowMax, logSum);
+  b.setInsertionPointToEnd(rows.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, written,
+                                        rows.getRegionIterArgs()[0], offsets,
+                                        sliceSizes, strides);
+  return rows.getResult(0);
 }
 
 /// Slices along a non-last dimension `dim`: the lanes run along the
@@ -486,7 +663,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
     };
   };
   SmallVector<Value> results = chunked(
-      depth, kRowsPerChunk,
+      index(0), depth, kRowsPerChunk,
       [&](Value start, Value end, ValueRange accs) -> ValueRange {
         Value length = arith::SubIOp::create(b, loc, end, start);
         Value mainEnd = arith::AddIOp::create(
@@ -553,8 +730,26 @@ Value KernelEmitter::emit() {
   int64_t dim = op.getNormalizedDim();
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
   Value init = tensor::EmptyOp::create(b, loc, sizes, outElt);
-  Value result = dim == rank - 1 ? emitLastDim(input, init, sizes)
-                                 : emitInnerDim(input, init, sizes, dim);
+  Value result;
+  if (dim != rank - 1) {
+    result = emitInnerDim(input, init, sizes, dim);
+  } else if (std::optional<int64_t> n = getConstantIntValue(sizes.back())) {
+    result = *n >= kSplitLength ? emitSplitRows(input, init, sizes)
+                                : emitLastDim(input, init, sizes);
+  } else {
+    Value isLong = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::uge,
+        getValueOrCreateConstantIndexOp(b, loc, sizes.back()),
+        index(kSplitLength));
+    auto branch = scf::IfOp::create(b, loc, init.getType(), isLong,
+                                    /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    scf::YieldOp::create(b, loc, emitSplitRows(input, init, sizes));
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc, emitLastDim(input, init, sizes));
+    result = branch.getResult(0);
+  }
   if (result.getType() != op.getOutputType())
     result = tensor::CastOp::create(b, loc, op.getOutputType(), result);
   return result;

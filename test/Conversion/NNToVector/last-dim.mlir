@@ -73,3 +73,23 @@ func.func @dynamic_length(%x: tensor<64x?xf32>) -> tensor<64x?xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<64x?xf32> -> tensor<64x?xf32>
   return %y : tensor<64x?xf32>
 }
+
+// Rows of 2^18 elements or more are split into segments of 65536 so that one
+// row keeps every thread busy: a first forall over (row, segment) writes each
+// segment's max and sum lanes, a second merges a row's segments in order and
+// writes its own segment.
+// CHECK-LABEL: func.func @huge(
+// CHECK:         %[[PM:.*]] = tensor.empty({{.*}}) : tensor<2x?x16xf32>
+// CHECK:         %[[PS:.*]] = tensor.empty({{.*}}) : tensor<2x?x16xf32>
+// CHECK:         %[[PARTS:.*]]:2 = scf.forall (%{{.*}}, %{{.*}}) in (2, %{{.*}}) shared_outs(%{{.*}} = %[[PM]], %{{.*}} = %[[PS]])
+// CHECK:           vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x16xf32>
+// CHECK:         scf.forall (%[[R:.*]], %[[S:.*]]) in (2, %{{.*}}) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK:           scf.for %{{.*}} = %c0 to %{{.*}} step %c1 iter_args
+// CHECK:             vector.transfer_read %[[PARTS]]#0
+// CHECK:             vector.transfer_read %[[PARTS]]#1
+// CHECK:           vector.reduction <maximumf>
+// CHECK:           tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[R]], %{{.*}}] [1, %{{.*}}] [1, 1]
+func.func @huge(%x: tensor<2x1000000xf32>) -> tensor<2x1000000xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<2x1000000xf32> -> tensor<2x1000000xf32>
+  return %y : tensor<2x1000000xf32>
+}

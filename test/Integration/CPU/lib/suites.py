@@ -298,6 +298,17 @@ def suite_large():
                dyn=(False, True)),
         single("large/f16-to-f32/1x70001-dim1", (1, 70001), 1, "f16", gen_last, "f32"),
         single("large/f32/4x70001x2-dim1", (4, 70001, 2), 1, "f32", with_offsets(1)),
+        # Rows of 2^18 elements and more are split into segments across
+        # threads: just below, at and above the threshold, static, dynamic,
+        # narrow and wide types, -inf and offsets included.
+        single("large/f32/2x262143-dim1", (2, 262143), 1, "f32", gen_last),
+        single("large/f32/2x262144-dim1", (2, 262144), 1, "f32", gen_last),
+        single("large/f32/1x1000003-dim1-dynamic", (1, 1000003), 1, "f32", gen_last,
+               dyn="all"),
+        single("large/bf16/1x300000-dim-1", (1, 300000), -1, "bf16", gen_last),
+        single("large/f64/2x270000-dim1-mixed", (2, 270000), 1, "f64", gen_last,
+               dyn=(False, True)),
+        single("large/f16-to-f32/1x262200-dim0", (262200,), 0, "f16", gen_last, "f32"),
     ]
 
 
@@ -342,6 +353,7 @@ def suite_threads():
             ("64x300-dim1-f32", (64, 300), 1, "f32", ["env3", "arg2"]),
             ("300x64-dim0-bf16", (300, 64), 0, "bf16", ["env3"]),
             ("1x100000-dim1-f32", (1, 100000), 1, "f32", ["env2", "arg4"]),
+            ("2x600000-dim1-f32", (2, 600000), 1, "f32", ["env2", "arg3"]),
             ("70001x3-dim0-f16-to-f32", (70001, 3), 0, "f16", ["env2"])):
         o = "f32" if i == "f16" else i
         data = eager(name, shape, with_offsets(dim))
