@@ -40,6 +40,10 @@ unsigned nn::getHostVectorBits() {
   return 128;
 }
 
+bool nn::hostHasNativeBF16() {
+  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
+}
+
 void nn::buildCPUPipeline(OpPassManager &pm,
                           const CPUPipelineOptions &options) {
   if (options.vectorize) {
@@ -91,10 +95,11 @@ void nn::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
 
-  // bf16 <-> f32 conversions become integer ops: x86 has no native ones
-  // below AVX-512 BF16, and the JIT cannot rely on compiler-rt helpers.
+  // bf16 <-> f32 conversions become integer ops unless the target has native
+  // ones (AVX512-BF16): the backend would otherwise call compiler-rt helpers
+  // that the system may not provide.
   arith::ArithExpandOpsPassOptions expand;
-  expand.includeBf16 = true;
+  expand.includeBf16 = !options.nativeBF16;
   pm.addPass(arith::createArithExpandOpsPass(expand));
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -84,6 +84,10 @@ unsigned nn::getNativeVectorBits(const llvm::TargetMachine &machine) {
   return 128;
 }
 
+bool nn::hasNativeBF16(const llvm::TargetMachine &machine) {
+  return machine.getMCSubtargetInfo()->checkFeatures("+avx512bf16");
+}
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 nn::translateToOptimizedLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                                llvm::TargetMachine &machine) {

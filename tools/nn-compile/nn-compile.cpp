@@ -169,6 +169,7 @@ int main(int argc, char **argv) {
   nn::CPUPipelineOptions options;
   options.threads = threads;
   options.vectorBits = nn::getNativeVectorBits(**machine);
+  options.nativeBF16 = nn::hasNativeBF16(**machine);
   PassManager pm(&context);
   nn::buildCPUPipeline(pm, options);
   if (failed(pm.run(*module)))

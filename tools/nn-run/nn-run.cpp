@@ -165,6 +165,7 @@ int main(int argc, char **argv) {
 
   nn::CPUPipelineOptions options;
   options.threads = threads;
+  options.nativeBF16 = nn::hostHasNativeBF16();
   llvm::Expected<llvm::SmallVector<HostTensor>> results =
       runFunctionOnCPU(*module, functionName, arguments, options);
   if (!results)

@@ -34,6 +34,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Vector register width in bits for the kernels (128, "
                      "256 or 512); 0 picks the widest this machine has"),
       llvm::cl::init(0)};
+  PassOptions::Option<bool> nativeBF16{
+      *this, "native-bf16",
+      llvm::cl::desc("Leave bf16 <-> f32 conversions to the target (for "
+                     "CPUs with AVX512-BF16); false expands them into "
+                     "integer operations that any CPU runs"),
+      llvm::cl::init(false)};
   PassOptions::Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("Threads for the parallel loops: 1 runs serially with "
@@ -53,6 +59,9 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 /// The widest vector register of this machine's CPU in bits (512 with
 /// AVX-512F, 256 with AVX, else 128).
 unsigned getHostVectorBits();
+
+/// Whether this machine's CPU converts f32 to bf16 natively (AVX512-BF16).
+bool hostHasNativeBF16();
 
 /// Lowers a module of `nn` ops on tensors to the LLVM dialect for the host
 /// CPU: nn -> linalg on tensors, bufferization with identity-layout function

@@ -39,6 +39,9 @@ createCPUTargetMachine(llvm::StringRef cpu);
 /// with AVX, 128 otherwise (SSE2 is part of x86-64).
 unsigned getNativeVectorBits(const llvm::TargetMachine &machine);
 
+/// Whether the target converts f32 to bf16 natively (AVX512-BF16).
+bool hasNativeBF16(const llvm::TargetMachine &machine);
+
 /// Translates an LLVM-dialect module to LLVM IR for `machine` (triple and data
 /// layout set, CPU attributes on every function) and optimizes it at O3.
 llvm::Expected<std::unique_ptr<llvm::Module>>
