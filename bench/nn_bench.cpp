@@ -13,8 +13,8 @@
 // Each contender: a pause (--settle-s), a warm-up, then enough timed
 // repetitions to fill about --target-s seconds (at least --min-reps, at most
 // --max-reps); each call is timed on its own with std::chrono::steady_clock;
-// median and minimum are reported. Bandwidth counts the bytes read and written once:
-// 2 * numel * sizeof(element).
+// median and minimum are reported. Bandwidth counts the bytes read and written
+// once: 2 * numel * sizeof(element).
 //
 // nn-mlir's result is checked against at::log_softmax computed in double on
 // the same (already rounded) input, with the tolerances of
@@ -24,8 +24,8 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
-#include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
+#include <oneapi/dnnl/dnnl.hpp>
 
 #include <dlfcn.h>
 
@@ -368,8 +368,10 @@ int main(int argc, char **argv) {
   auto poisonOut = [&] { std::memset(out.get(), 0xff, bytes); }; // NaNs
 
   const auto atType = bf16 ? at::kBFloat16 : at::kFloat;
-  at::Tensor xT = at::from_blob(in.get(), o.shape, at::TensorOptions().dtype(atType));
-  at::Tensor yT = at::from_blob(out.get(), o.shape, at::TensorOptions().dtype(atType));
+  at::Tensor xT =
+      at::from_blob(in.get(), o.shape, at::TensorOptions().dtype(atType));
+  at::Tensor yT =
+      at::from_blob(out.get(), o.shape, at::TensorOptions().dtype(atType));
 
   // ---- reference: at::log_softmax in double, rounded to the output type
   std::vector<double> ref((size_t)numel);
@@ -378,7 +380,8 @@ int main(int argc, char **argv) {
     if (bf16)
       r = r.to(at::kBFloat16).to(at::kDouble);
     r = r.contiguous();
-    std::memcpy(ref.data(), r.data_ptr<double>(), (size_t)numel * sizeof(double));
+    std::memcpy(ref.data(), r.data_ptr<double>(),
+                (size_t)numel * sizeof(double));
   }
 
   // ---- nn-mlir
@@ -414,7 +417,8 @@ int main(int argc, char **argv) {
       strides[i] = st;
       st *= o.shape[i];
     }
-    auto dt = bf16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
+    auto dt =
+        bf16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
     dnnl::memory::desc md(dims, dt, strides);
     dnnl::softmax_v2_forward::desc d(dnnl::prop_kind::forward_inference,
                                      dnnl::algorithm::softmax_log, md, md,
@@ -457,7 +461,9 @@ int main(int argc, char **argv) {
   });
 
   // ---- the row
-  auto gbps = [&](const Timing &t) { return t.available ? bytesRW / t.medianS / 1e9 : NAN; };
+  auto gbps = [&](const Timing &t) {
+    return t.available ? bytesRW / t.medianS / 1e9 : NAN;
+  };
   auto num = [](double v, const char *f = "%.6g") {
     return std::isfinite(v) ? fmt(v, f) : std::string("n/a");
   };
@@ -467,7 +473,8 @@ int main(int argc, char **argv) {
     return fmt(t.medianS, "%.6e") + "," + fmt(t.minS, "%.6e") + "," +
            std::to_string(t.reps);
   };
-  double best = std::max(gbps(tTorch), std::isfinite(gbps(tDnnl)) ? gbps(tDnnl) : 0.0);
+  double best =
+      std::max(gbps(tTorch), std::isfinite(gbps(tDnnl)) ? gbps(tDnnl) : 0.0);
   double nnOverBest = gbps(tNN) / best;
   double nnOverMemcpy = gbps(tNN) / gbps(tMemcpy);
 
@@ -479,7 +486,8 @@ int main(int argc, char **argv) {
     size_t p = cfg.find(key);
     if (p != std::string::npos) {
       size_t e = cfg.find('\n', p);
-      capName = cfg.substr(p + key.size(), e == std::string::npos ? e : e - p - key.size());
+      capName = cfg.substr(p + key.size(),
+                           e == std::string::npos ? e : e - p - key.size());
     }
   }
 

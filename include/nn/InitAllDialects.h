@@ -1,4 +1,5 @@
-//===- InitAllDialects.h - Register the nn dialect and its needs -*- C++ -*-===//
+//===- InitAllDialects.h - Register the nn dialect and its needs -*- C++
+//-*-===//
 
 #ifndef NN_INITALLDIALECTS_H
 #define NN_INITALLDIALECTS_H

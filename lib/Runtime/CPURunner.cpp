@@ -50,13 +50,13 @@ nn::runtime::getFunctionSignature(ModuleOp module, StringRef name) {
         available += (available.empty() ? "@" : ", @") + f.getName().str();
     return llvm::createStringError(
         "no public function @" + name.str() + " with a body in the module" +
-        (available.empty() ? std::string()
-                           : " (it has " + available + ")"));
+        (available.empty() ? std::string() : " (it has " + available + ")"));
   }
   FunctionSignature signature;
   FunctionType type = func.getFunctionType();
   for (auto [i, input] : llvm::enumerate(type.getInputs())) {
-    auto sig = getTensorSignature(input, "argument #" + std::to_string(i), name);
+    auto sig =
+        getTensorSignature(input, "argument #" + std::to_string(i), name);
     if (!sig)
       return sig.takeError();
     signature.arguments.push_back(std::move(*sig));
@@ -80,10 +80,9 @@ llvm::Error nn::runtime::checkArgument(const FunctionSignature &signature,
     matches &= ShapedType::isDynamic(want) || want == have;
   if (matches)
     return llvm::Error::success();
-  return llvm::createStringError(what.str() + " is a " +
-                                 tensor.getTypeString() + ", but argument #" +
-                                 std::to_string(index) + " is a " +
-                                 expected.str());
+  return llvm::createStringError(
+      what.str() + " is a " + tensor.getTypeString() + ", but argument #" +
+      std::to_string(index) + " is a " + expected.str());
 }
 
 /// A memref descriptor as the C interface lays it out: allocated pointer,
@@ -171,8 +170,8 @@ createEngine(ModuleOp module) {
   auto machine = builder->createTargetMachine();
   if (!machine)
     return machine.takeError();
-  auto transformer =
-      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, machine->get());
+  auto transformer = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                               machine->get());
   ExecutionEngineOptions options;
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
@@ -234,16 +233,16 @@ nn::runtime::runFunctionOnCPU(ModuleOp module, StringRef name,
 
   llvm::SmallVector<llvm::SmallVector<int64_t>> descriptors;
   for (const HostTensor &input : inputs)
-    descriptors.push_back(makeDescriptor(const_cast<void *>(input.getData()),
-                                         input.getShape()));
+    descriptors.push_back(
+        makeDescriptor(const_cast<void *>(input.getData()), input.getShape()));
 
   // Sizes of the results: static ones from the signature, dynamic ones from
   // the generated function, in order.
   std::vector<int64_t> dynamicDims(std::max<int64_t>(*numDynamicDims, 1));
   if (*numDynamicDims) {
     descriptors.push_back(makeDescriptor(dynamicDims.data(), *numDynamicDims));
-    if (llvm::Error err = invoke(**engine, getResultDimsFunctionName(name),
-                                 descriptors))
+    if (llvm::Error err =
+            invoke(**engine, getResultDimsFunctionName(name), descriptors))
       return std::move(err);
     descriptors.pop_back();
   }

@@ -115,8 +115,7 @@ nn::runtime::getNumElements(llvm::ArrayRef<int64_t> shape, ElementKind kind) {
           "the element count of the shape overflows 64 bits");
   }
   int64_t bytes;
-  if (llvm::MulOverflow(count, static_cast<int64_t>(getByteWidth(kind)),
-                        bytes))
+  if (llvm::MulOverflow(count, static_cast<int64_t>(getByteWidth(kind)), bytes))
     return llvm::createStringError(
         "the byte size of the shape overflows 64 bits");
   return count;
@@ -159,9 +158,9 @@ void HostTensor::setFromDouble(int64_t i, double value) {
   switch (kind) {
   case ElementKind::F16:
   case ElementKind::BF16: {
-    uint16_t bits = roundToHalf(value, kind == ElementKind::F16
-                                           ? llvm::APFloat::IEEEhalf()
-                                           : llvm::APFloat::BFloat());
+    uint16_t bits =
+        roundToHalf(value, kind == ElementKind::F16 ? llvm::APFloat::IEEEhalf()
+                                                    : llvm::APFloat::BFloat());
     std::memcpy(base + 2 * i, &bits, 2);
     return;
   }

@@ -13,10 +13,9 @@ using llvm::StringRef;
 
 llvm::Expected<HostTensor> nn::runtime::parseInlineTensor(StringRef text) {
   auto fail = [&](const llvm::Twine &message) {
-    return llvm::createStringError("inline tensor '" +
-                                   text.take_front(60).str() +
-                                   (text.size() > 60 ? "...' " : "': ") +
-                                   message.str());
+    return llvm::createStringError(
+        "inline tensor '" + text.take_front(60).str() +
+        (text.size() > 60 ? "...' " : "': ") + message.str());
   };
   auto [type, values] = text.split('=');
   if (values.data() == nullptr || !text.contains('='))

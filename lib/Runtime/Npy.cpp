@@ -139,7 +139,8 @@ static llvm::Expected<ElementKind> getKindOfDescr(StringRef descr) {
     return llvm::createStringError(
         "big-endian data ('" + descr.str() +
         "') is not supported; save it little-endian, e.g. "
-        "arr.astype('<" + descr.substr(1).str() + "')");
+        "arr.astype('<" +
+        descr.substr(1).str() + "')");
   if (descr.contains('O'))
     return llvm::createStringError("object arrays ('" + descr.str() +
                                    "') are not supported");
@@ -159,7 +160,8 @@ llvm::Expected<HostTensor> nn::runtime::parseNpy(StringRef bytes,
     return fail(llvm::createStringError(message.str()));
   };
 
-  if (bytes.size() < kMagicSize + 2 || !bytes.starts_with(StringRef(kMagic, kMagicSize)))
+  if (bytes.size() < kMagicSize + 2 ||
+      !bytes.starts_with(StringRef(kMagic, kMagicSize)))
     return failMsg("not a .npy file (it does not start with \\x93NUMPY)");
   uint8_t major = bytes[kMagicSize];
   size_t headerStart, headerLength;

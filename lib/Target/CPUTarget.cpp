@@ -113,8 +113,8 @@ nn::translateToOptimizedLLVMIR(ModuleOp module, llvm::LLVMContext &context,
     if (!features.empty())
       function.addFnAttr("target-features", features);
   }
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            &machine);
+  auto optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, &machine);
   if (llvm::Error err = optimize(llvmModule.get()))
     return std::move(err);
   return llvmModule;
@@ -157,9 +157,8 @@ llvm::Error nn::linkSharedLibrary(llvm::StringRef objectPath,
     return llvm::createStringError(ec, "cannot create a file next to '%s': %s",
                                    outputPath.str().c_str(),
                                    ec.message().c_str());
-  llvm::SmallVector<std::string> args = {*driver,       "-shared",
-                                         "-o",          tempPath.str().str(),
-                                         objectPath.str()};
+  llvm::SmallVector<std::string> args = {
+      *driver, "-shared", "-o", tempPath.str().str(), objectPath.str()};
   for (const std::string &library : libraries)
     args.push_back("-l" + library);
   args.push_back("-lm");
@@ -169,9 +168,9 @@ llvm::Error nn::linkSharedLibrary(llvm::StringRef objectPath,
                                          0, &message);
   if (status != 0) {
     llvm::sys::fs::remove(tempPath);
-    return llvm::createStringError(
-        "linking the shared library with " + *driver + " failed" +
-        (message.empty() ? "" : ": " + message));
+    return llvm::createStringError("linking the shared library with " +
+                                   *driver + " failed" +
+                                   (message.empty() ? "" : ": " + message));
   }
   if (std::error_code ec = llvm::sys::fs::rename(tempPath, outputPath)) {
     llvm::sys::fs::remove(tempPath);

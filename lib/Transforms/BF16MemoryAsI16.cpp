@@ -38,8 +38,9 @@ void retypeResult(Operation *op) {
 void retypeOperand(Operation *op, unsigned index) {
   Value value = op->getOperand(index);
   OpBuilder b(op);
-  op->setOperand(index, LLVM::BitcastOp::create(
-                            b, op->getLoc(), getI16Type(value.getType()), value));
+  op->setOperand(index,
+                 LLVM::BitcastOp::create(b, op->getLoc(),
+                                         getI16Type(value.getType()), value));
 }
 
 struct BF16MemoryAsI16Pass
@@ -52,7 +53,8 @@ struct BF16MemoryAsI16Pass
         if (!getI16Type(load.getType()))
           return;
         if (load.getPassThru())
-          retypeOperand(op, load.getPassThruMutable().begin()->getOperandNumber());
+          retypeOperand(op,
+                        load.getPassThruMutable().begin()->getOperandNumber());
         retypeResult(op);
       } else if (auto store = dyn_cast<LLVM::StoreOp>(op)) {
         if (getI16Type(store.getValue().getType()))

@@ -84,8 +84,8 @@ LogicalResult convertForall(scf::ForallOp forall, unsigned numThreads) {
 
   omp::ParallelOperands parallelOperands;
   if (numThreads)
-    parallelOperands.numThreads = arith::ConstantIntOp::create(
-        b, loc, b.getI32Type(), numThreads);
+    parallelOperands.numThreads =
+        arith::ConstantIntOp::create(b, loc, b.getI32Type(), numThreads);
   else
     parallelOperands.numThreads =
         LLVM::CallOp::create(b, loc, TypeRange{b.getI32Type()},

@@ -44,19 +44,19 @@ static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::init("-"), cl::cat(category));
 
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
-                                           cl::value_desc("file"),
-                                           cl::Required, cl::cat(category));
+                                           cl::value_desc("file"), cl::Required,
+                                           cl::cat(category));
 
 static cl::opt<EmitKind> emitKind(
-    "emit", cl::desc("What to write (default: obj)"), cl::init(EmitKind::Object),
-    cl::values(
-        clEnumValN(EmitKind::Object, "obj", "an ELF object file"),
-        clEnumValN(EmitKind::Shared, "shared",
-                   "a shared library (.so) needing only libc and libm"),
-        clEnumValN(EmitKind::Assembly, "asm", "x86-64 assembly"),
-        clEnumValN(EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
-        clEnumValN(EmitKind::MLIR, "mlir",
-                   "the module after --nn-cpu-pipeline (LLVM dialect)")),
+    "emit", cl::desc("What to write (default: obj)"),
+    cl::init(EmitKind::Object),
+    cl::values(clEnumValN(EmitKind::Object, "obj", "an ELF object file"),
+               clEnumValN(EmitKind::Shared, "shared",
+                          "a shared library (.so) needing only libc and libm"),
+               clEnumValN(EmitKind::Assembly, "asm", "x86-64 assembly"),
+               clEnumValN(EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
+               clEnumValN(EmitKind::MLIR, "mlir",
+                          "the module after --nn-cpu-pipeline (LLVM dialect)")),
     cl::cat(category));
 
 static cl::opt<std::string> headerFilename(
@@ -80,11 +80,11 @@ static cl::opt<int> &getThreadsOption() {
     if (auto it = registered.find("threads"); it != registered.end())
       it->second->removeArgument();
     return new cl::opt<int>(
-    "threads",
-    cl::desc("Threads the kernels run on: 1 compiles serial code with no "
-             "OpenMP dependency; 0 (default) decides at run time from "
-             "NN_NUM_THREADS, else all cores"),
-    cl::value_desc("n"), cl::init(0), cl::cat(category));
+        "threads",
+        cl::desc("Threads the kernels run on: 1 compiles serial code with no "
+                 "OpenMP dependency; 0 (default) decides at run time from "
+                 "NN_NUM_THREADS, else all cores"),
+        cl::value_desc("n"), cl::init(0), cl::cat(category));
   }();
   return *option;
 }
@@ -94,7 +94,9 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-static int fail(llvm::Error err) { return fail(llvm::toString(std::move(err))); }
+static int fail(llvm::Error err) {
+  return fail(llvm::toString(std::move(err)));
+}
 
 /// Writes `bytes` to `path` through a temporary renamed into place.
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
@@ -108,7 +110,8 @@ static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
 static std::string getGuard(llvm::StringRef path) {
   std::string guard;
   for (char c : llvm::sys::path::filename(path))
-    guard += std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(c) : '_';
+    guard +=
+        std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(c) : '_';
   return "NN_" + guard;
 }
 
@@ -155,9 +158,11 @@ int main(int argc, char **argv) {
     for (auto func : module->getOps<func::FuncOp>()) {
       if (!func.isPublic() || func.isExternal())
         continue;
-      auto signature = nn::runtime::getFunctionSignature(*module, func.getName());
+      auto signature =
+          nn::runtime::getFunctionSignature(*module, func.getName());
       if (!signature)
-        return fail(inputFilename + ": " + llvm::toString(signature.takeError()));
+        return fail(inputFilename + ": " +
+                    llvm::toString(signature.takeError()));
       functions.push_back({func.getName().str(), std::move(*signature)});
     }
   }
@@ -187,12 +192,12 @@ int main(int argc, char **argv) {
       return fail(llvmModule.takeError());
     if (emitKind == EmitKind::LLVMIR) {
       (*llvmModule)->print(os, nullptr);
-    } else if (llvm::Error err = nn::emitMachineCode(
-                   **llvmModule, **machine,
-                   emitKind == EmitKind::Assembly
-                       ? llvm::CodeGenFileType::AssemblyFile
-                       : llvm::CodeGenFileType::ObjectFile,
-                   os)) {
+    } else if (llvm::Error err =
+                   nn::emitMachineCode(**llvmModule, **machine,
+                                       emitKind == EmitKind::Assembly
+                                           ? llvm::CodeGenFileType::AssemblyFile
+                                           : llvm::CodeGenFileType::ObjectFile,
+                                       os)) {
       return fail(std::move(err));
     }
   }

@@ -32,8 +32,7 @@ static cl::opt<std::string>
                   cl::init("-"), cl::cat(category));
 
 static cl::opt<std::string>
-    functionName("function",
-                 cl::desc("Public function to run (default: main)"),
+    functionName("function", cl::desc("Public function to run (default: main)"),
                  cl::value_desc("name"), cl::init("main"), cl::cat(category));
 
 static cl::list<std::string> inputs(
@@ -58,10 +57,11 @@ static cl::opt<int> &getThreadsOption() {
     if (auto it = registered.find("threads"); it != registered.end())
       it->second->removeArgument();
     return new cl::opt<int>(
-    "threads",
-    cl::desc("Threads to run on; 0 (default): NN_NUM_THREADS if set, else all "
-             "cores. Results do not depend on it"),
-    cl::value_desc("n"), cl::init(0), cl::cat(category));
+        "threads",
+        cl::desc(
+            "Threads to run on; 0 (default): NN_NUM_THREADS if set, else all "
+            "cores. Results do not depend on it"),
+        cl::value_desc("n"), cl::init(0), cl::cat(category));
   }();
   return *option;
 }
@@ -139,9 +139,8 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(signature.takeError()));
   if (inputs.size() != signature->arguments.size())
     return fail("@" + functionName + " takes " +
-                llvm::Twine(signature->arguments.size()) +
-                " argument(s) but " + llvm::Twine(inputs.size()) +
-                " --input were given");
+                llvm::Twine(signature->arguments.size()) + " argument(s) but " +
+                llvm::Twine(inputs.size()) + " --input were given");
   if (!outputs.empty() && outputs.size() != signature->results.size())
     return fail("@" + functionName + " has " +
                 llvm::Twine(signature->results.size()) + " result(s) but " +

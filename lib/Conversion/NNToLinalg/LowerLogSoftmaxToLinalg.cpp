@@ -44,8 +44,9 @@ Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
 }
 
 /// A filled init tensor of `sizes` for a reduction.
-Value createFilledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
-                         Type elementType, double value) {
+Value createFilledTensor(OpBuilder &b, Location loc,
+                         ArrayRef<OpFoldResult> sizes, Type elementType,
+                         double value) {
   Value empty = tensor::EmptyOp::create(b, loc, sizes, elementType);
   Value init = arith::ConstantOp::create(b, loc, elementType,
                                          b.getFloatAttr(elementType, value));
@@ -70,15 +71,15 @@ struct LowerLogSoftmaxToLinalg : OpRewritePattern<LogSoftmaxOp> {
     Value outputInit = tensor::EmptyOp::create(rewriter, loc, sizes, outElt);
     // A static result size may refine a dynamic input size; keep the op's type.
     if (outputInit.getType() != outputType)
-      outputInit = tensor::CastOp::create(rewriter, loc, outputType, outputInit);
+      outputInit =
+          tensor::CastOp::create(rewriter, loc, outputType, outputInit);
 
     if (rank == 0) {
       // A single-element slice: the result is x - x (0, or NaN for inf/NaN).
       AffineMap scalar = AffineMap::get(0, 0, ctx);
       auto generic = linalg::GenericOp::create(
           rewriter, loc, outputType, input, outputInit,
-          ArrayRef<AffineMap>{scalar, scalar},
-          ArrayRef<utils::IteratorType>{},
+          ArrayRef<AffineMap>{scalar, scalar}, ArrayRef<utils::IteratorType>{},
           [&](OpBuilder &b, Location l, ValueRange args) {
             Value x = convertFloat(b, l, args[0], computeType);
             Value zero = arith::SubFOp::create(b, l, x, x);
@@ -101,8 +102,9 @@ struct LowerLogSoftmaxToLinalg : OpRewritePattern<LogSoftmaxOp> {
         rank, utils::IteratorType::parallel);
 
     // Stage 1: m = max(x) from -inf; maximumf propagates NaN.
-    Value maxInit = createFilledTensor(rewriter, loc, reducedSizes, computeType,
-                                       -std::numeric_limits<double>::infinity());
+    Value maxInit =
+        createFilledTensor(rewriter, loc, reducedSizes, computeType,
+                           -std::numeric_limits<double>::infinity());
     Value max =
         linalg::GenericOp::create(
             rewriter, loc, maxInit.getType(), input, maxInit,
@@ -110,7 +112,8 @@ struct LowerLogSoftmaxToLinalg : OpRewritePattern<LogSoftmaxOp> {
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value x = convertFloat(b, l, args[0], computeType);
               linalg::YieldOp::create(
-                  b, l, arith::MaximumFOp::create(b, l, x, args[1]).getResult());
+                  b, l,
+                  arith::MaximumFOp::create(b, l, x, args[1]).getResult());
             })
             .getResult(0);
 

@@ -50,8 +50,8 @@ public:
     outElt = op.getOutputType().getElementType();
     // f16/bf16 accumulate in f32; wider types compute in themselves.
     cType = outElt.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : outElt;
-    lanes = std::max<int64_t>(
-        1, options.vectorBits / cType.getIntOrFloatBitWidth());
+    lanes = std::max<int64_t>(1, options.vectorBits /
+                                     cType.getIntOrFloatBitWidth());
     inVec = VectorType::get({lanes}, inElt);
     cVec = VectorType::get({lanes}, cType);
     outVec = VectorType::get({lanes}, outElt);
@@ -90,7 +90,9 @@ private:
   Value mul(Value x, Value y) {
     return arith::MulFOp::create(b, loc, x, y, contract());
   }
-  Value max(Value x, Value y) { return arith::MaximumFOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) {
+    return arith::MaximumFOp::create(b, loc, x, y);
+  }
 
   /// The larger of x and y, either one when one is NaN: one instruction on
   /// x86, where arith.maximumf needs several. It is used only for the running
@@ -129,10 +131,10 @@ private:
   /// Reads a vector at `indices` of `source`, widened to the compute type.
   /// Out-of-bounds lanes read `padding` unless `inBounds`.
   Value load(Value source, ValueRange indices, bool inBounds, double padding) {
-    Value pad =
-        arith::ConstantOp::create(b, loc, inElt, b.getFloatAttr(inElt, padding));
-    Value v = vector::TransferReadOp::create(b, loc, inVec, source, indices, pad,
-                                             ArrayRef<bool>{inBounds});
+    Value pad = arith::ConstantOp::create(b, loc, inElt,
+                                          b.getFloatAttr(inElt, padding));
+    Value v = vector::TransferReadOp::create(b, loc, inVec, source, indices,
+                                             pad, ArrayRef<bool>{inBounds});
     return inElt == cType ? v : arith::ExtFOp::create(b, loc, cVec, v);
   }
 
@@ -169,8 +171,8 @@ private:
   SmallVector<Value> merge(ValueRange total, ValueRange part) {
     SmallVector<Value> merged(total.size());
     for (unsigned u = 0; u < numAcc; ++u)
-      std::tie(merged[u], merged[numAcc + u]) = mergePair(
-          total[u], total[numAcc + u], part[u], part[numAcc + u]);
+      std::tie(merged[u], merged[numAcc + u]) =
+          mergePair(total[u], total[numAcc + u], part[u], part[numAcc + u]);
     return merged;
   }
 
@@ -185,9 +187,9 @@ private:
   /// each from fresh accumulators merged into running ones afterwards: every
   /// f32 sum then adds up short runs, which keeps its rounding error low on
   /// slices of hundreds of thousands of elements.
-  SmallVector<Value> chunked(
-      Value lb, Value ub, int64_t chunk,
-      function_ref<ValueRange(Value, Value, ValueRange)> body) {
+  SmallVector<Value>
+  chunked(Value lb, Value ub, int64_t chunk,
+          function_ref<ValueRange(Value, Value, ValueRange)> body) {
     Value chunkIdx = index(chunk);
     auto loop = scf::ForOp::create(
         b, loc, lb, ub, chunkIdx, initialAccumulators(),
@@ -335,15 +337,14 @@ KernelEmitter::combineAccumulators(ArrayRef<Value> accs) {
 }
 
 /// The row's maximum and log(sum) from its lane vectors.
-std::pair<Value, Value> KernelEmitter::finishRow(Value laneMax,
-                                                 Value laneSum) {
+std::pair<Value, Value> KernelEmitter::finishRow(Value laneMax, Value laneSum) {
   Value rowMax = vector::ReductionOp::create(
       b, loc, vector::CombiningKind::MAXIMUMF, laneMax);
   Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
   Value rowSafeVec = vector::BroadcastOp::create(b, loc, cVec, rowSafe);
-  Value rowSum = vector::ReductionOp::create(
-      b, loc, vector::CombiningKind::ADD,
-      mul(laneSum, exp(sub(laneMax, rowSafeVec))));
+  Value rowSum =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                  mul(laneSum, exp(sub(laneMax, rowSafeVec))));
   return {rowMax, math::LogOp::create(b, loc, rowSum)};
 }
 
@@ -405,9 +406,8 @@ Value KernelEmitter::log(Value v) {
           intSplat(bias << mantissa)));
   Value e = arith::SIToFPOp::create(b, loc, cVec, exponent);
   // Center m around 1: above sqrt(2), halve it and count one more.
-  Value large =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m,
-                            splat(M_SQRT2));
+  Value large = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m,
+                                      splat(M_SQRT2));
   m = arith::SelectOp::create(b, loc, large, mul(m, splat(0.5)), m);
   e = arith::SelectOp::create(b, loc, large, add(e, splat(1.0)), e);
   Value f = sub(m, splat(1.0));
@@ -421,10 +421,9 @@ Value KernelEmitter::log(Value v) {
   // Special values.
   Value isZero =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, v, splat(0.0));
-  Value isInfOrNaN = arith::CmpFOp::create(
-      b, loc, arith::CmpFPredicate::UEQ, v, splat(kInf));
-  Value isNaN =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
+  Value isInfOrNaN =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UEQ, v, splat(kInf));
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
   result = arith::SelectOp::create(
       b, loc, arith::OrIOp::create(b, loc, isInfOrNaN, isNaN), v, result);
   return arith::SelectOp::create(b, loc, isZero, splat(-kInf), result);
@@ -493,16 +492,15 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     SmallVector<Value> accs = readRowRange(input, at, zeroIdx, n);
     auto [laneMax, laneSum] = combineAccumulators(accs);
     auto [rowMax, logSum] = finishRow(laneMax, laneSum);
-    return writeRowRange(input, at, slice, sliceAt, zeroIdx, n, rowMax,
-                         logSum);
+    return writeRowRange(input, at, slice, sliceAt, zeroIdx, n, rowMax, logSum);
   };
 
   Value row;
   if (std::optional<int64_t> staticN = getConstantIntValue(sizes.back())) {
     row = *staticN <= lanes ? emitShortRow() : emitLongRow();
   } else {
-    Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                                          n, index(lanes));
+    Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, n,
+                                          index(lanes));
     auto branch = scf::IfOp::create(b, loc, slice.getType(), isShort,
                                     /*withElseRegion=*/true);
     OpBuilder::InsertionGuard branchGuard(b);
@@ -587,13 +585,12 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
     auto [laneMax, laneSum] = combineAccumulators(accs);
     SmallVector<OpFoldResult> offsets = partOffsets(seg, seg.index);
     SmallVector<Value> written;
-    for (auto [vec, shared] :
-         llvm::zip(ValueRange{laneMax, laneSum}, partials.getRegionIterArgs())) {
+    for (auto [vec, shared] : llvm::zip(ValueRange{laneMax, laneSum},
+                                        partials.getRegionIterArgs())) {
       Value block = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
                                                    partBlock, ones);
       written.push_back(vector::TransferWriteOp::create(
-                            b, loc, vec, block, partZeros,
-                            ArrayRef<bool>{true})
+                            b, loc, vec, block, partZeros, ArrayRef<bool>{true})
                             .getResult());
     }
     b.setInsertionPointToEnd(partials.getTerminator().getBody());
@@ -609,8 +606,8 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
       scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
   Segment seg = enter(rows);
   // Merge the row's segments in order.
-  Value cZero = arith::ConstantOp::create(b, loc, cType,
-                                          b.getFloatAttr(cType, 0.0));
+  Value cZero =
+      arith::ConstantOp::create(b, loc, cType, b.getFloatAttr(cType, 0.0));
   auto mergeLoop = scf::ForOp::create(
       b, loc, zeroIdx, numSegments, index(1),
       ValueRange{splat(-kInf), splat(0.0)},
@@ -618,12 +615,10 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
         SmallVector<Value> indices(seg.rowIvs);
         indices.push_back(k);
         indices.push_back(zeroIdx);
-        Value m = vector::TransferReadOp::create(b, loc, cVec, partMax,
-                                                 indices, cZero,
-                                                 ArrayRef<bool>{true});
-        Value s = vector::TransferReadOp::create(b, loc, cVec, partSum,
-                                                 indices, cZero,
-                                                 ArrayRef<bool>{true});
+        Value m = vector::TransferReadOp::create(b, loc, cVec, partMax, indices,
+                                                 cZero, ArrayRef<bool>{true});
+        Value s = vector::TransferReadOp::create(b, loc, cVec, partSum, indices,
+                                                 cZero, ArrayRef<bool>{true});
         auto [mm, ss] = mergePair(iter[0], iter[1], m, s);
         scf::YieldOp::create(b, loc, ValueRange{mm, ss});
       });
@@ -707,8 +702,8 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
       for (unsigned u = 0; u < numAcc; ++u) {
         SmallVector<Value> xs;
         for (unsigned k = 0; k < rowsPerStep; ++k) {
-          Value dk = k ? arith::AddIOp::create(b, loc, d, index(k)).getResult()
-                       : d;
+          Value dk =
+              k ? arith::AddIOp::create(b, loc, d, index(k)).getResult() : d;
           xs.push_back(load(input, at(dk, laneOffset(i0, u)), inBounds, -kInf));
         }
         std::tie(next[u], next[numAcc + u]) =
@@ -743,9 +738,11 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   OpFoldResult width =
       inBounds ? OpFoldResult(b.getIndexAttr(chunk))
                : OpFoldResult(arith::MinUIOp::create(
-                     b, loc, chunkIdx, arith::SubIOp::create(b, loc, inner, i0))
+                                  b, loc, chunkIdx,
+                                  arith::SubIOp::create(b, loc, inner, i0))
                                   .getResult());
-  SmallVector<OpFoldResult> offsets, sliceSizes, strides(rank, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> offsets, sliceSizes,
+      strides(rank, b.getIndexAttr(1));
   for (int64_t k = 0, next = 0; k < rank - 1; ++k) {
     if (k == dim) {
       offsets.push_back(b.getIndexAttr(0));
@@ -767,8 +764,8 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
         for (unsigned u = 0; u < numAcc; ++u) {
           Value x = load(input, at(d, laneOffset(i0, u)), inBounds, 0.0);
           Value y = sub(sub(x, maxVecs[u]), logSumVecs[u]);
-          dest = store(y, dest, indicesOf(zeros, d, index(u * lanes)),
-                       inBounds);
+          dest =
+              store(y, dest, indicesOf(zeros, d, index(u * lanes)), inBounds);
         }
         scf::YieldOp::create(b, loc, dest);
       });

@@ -16,13 +16,13 @@ using namespace mlir::nn;
 /// -1 there), so the number of valid `dim` values is max(rank, 1).
 static int64_t dimRangeFor(int64_t rank) { return std::max<int64_t>(rank, 1); }
 
-void LogSoftmaxOp::build(OpBuilder &builder, OperationState &state,
-                         Value input, int64_t dim) {
+void LogSoftmaxOp::build(OpBuilder &builder, OperationState &state, Value input,
+                         int64_t dim) {
   build(builder, state, input.getType(), input, dim);
 }
 
-void LogSoftmaxOp::build(OpBuilder &builder, OperationState &state,
-                         Value input, int64_t dim, Type resultElementType) {
+void LogSoftmaxOp::build(OpBuilder &builder, OperationState &state, Value input,
+                         int64_t dim, Type resultElementType) {
   auto inputType = cast<RankedTensorType>(input.getType());
   build(builder, state, inputType.clone(resultElementType), input, dim);
 }
