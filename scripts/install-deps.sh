@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages nn-mlir needs to build and test, if missing.
+# Installs the Debian packages nn-mlir needs to build and test, if missing,
+# plus any packages named on the command line (bench/install-deps.sh does).
 set -euo pipefail
 
 packages=(
   cmake ninja-build git python3 python3-numpy
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libomp-22-dev
+  "$@"
 )
 
 missing=()

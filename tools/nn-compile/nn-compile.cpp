@@ -19,6 +19,7 @@
 #include "nn/Pipelines/Pipelines.h"
 #include "nn/Target/CHeader.h"
 #include "nn/Target/CPUTarget.h"
+#include "nn/Tools/ThreadsOption.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -72,23 +73,6 @@ static cl::opt<std::string> targetCPU(
              "its detected features"),
     cl::value_desc("cpu"), cl::init("host"), cl::cat(category));
 
-/// `--threads`: libLLVM already registers an unrelated option of that name,
-/// so ours is created only after that one is taken out.
-static cl::opt<int> &getThreadsOption() {
-  static cl::opt<int> *option = [] {
-    auto &registered = cl::getRegisteredOptions();
-    if (auto it = registered.find("threads"); it != registered.end())
-      it->second->removeArgument();
-    return new cl::opt<int>(
-        "threads",
-        cl::desc("Threads the kernels run on: 1 compiles serial code with no "
-                 "OpenMP dependency; 0 (default) decides at run time from "
-                 "NN_NUM_THREADS, else all cores"),
-        cl::value_desc("n"), cl::init(0), cl::cat(category));
-  }();
-  return *option;
-}
-
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "nn-compile") << message << "\n";
   return 1;
@@ -117,7 +101,10 @@ static std::string getGuard(llvm::StringRef path) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
-  cl::opt<int> &threads = getThreadsOption();
+  cl::opt<int> &threads = nn::registerThreadsOption(
+      category, "Threads the kernels run on: 1 compiles serial code with no "
+                "OpenMP dependency; 0 (default) decides at run time from "
+                "NN_NUM_THREADS, else all cores");
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -130,9 +117,8 @@ int main(int argc, char **argv) {
       "mlir/ExecutionEngine/CRunnerUtils.h),\ninputs first, then one per "
       "result whose buffer the caller allocates.\n");
 
-  if (threads < 0)
-    return fail("--threads must be 0 (automatic) or a positive count, not " +
-                llvm::Twine(threads.getValue()));
+  if (std::optional<std::string> error = nn::checkThreadsOption(threads))
+    return fail(*error);
   if (outputFilename == inputFilename && inputFilename != "-")
     return fail("the output file is the input file");
 

@@ -13,6 +13,7 @@
 #include "nn/Runtime/CPURunner.h"
 #include "nn/Runtime/InlineTensor.h"
 #include "nn/Runtime/Npy.h"
+#include "nn/Tools/ThreadsOption.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -49,23 +50,6 @@ static cl::list<std::string> outputs(
              "results as <f4). Without --output, results are printed"),
     cl::value_desc("@file.npy"), cl::cat(category));
 
-/// `--threads`: libLLVM already registers an unrelated option of that name,
-/// so ours is created only after that one is taken out.
-static cl::opt<int> &getThreadsOption() {
-  static cl::opt<int> *option = [] {
-    auto &registered = cl::getRegisteredOptions();
-    if (auto it = registered.find("threads"); it != registered.end())
-      it->second->removeArgument();
-    return new cl::opt<int>(
-        "threads",
-        cl::desc(
-            "Threads to run on; 0 (default): NN_NUM_THREADS if set, else all "
-            "cores. Results do not depend on it"),
-        cl::value_desc("n"), cl::init(0), cl::cat(category));
-  }();
-  return *option;
-}
-
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "nn-run") << message << "\n";
   return 1;
@@ -101,7 +85,10 @@ static llvm::Expected<HostTensor> loadInput(llvm::StringRef spec,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
-  cl::opt<int> &threads = getThreadsOption();
+  cl::opt<int> &threads = nn::registerThreadsOption(
+      category,
+      "Threads to run on; 0 (default): NN_NUM_THREADS if set, else all "
+      "cores. Results do not depend on it");
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -112,9 +99,8 @@ int main(int argc, char **argv) {
       "must be ranked tensors\nof f16, bf16, f32 or f64; dynamic result sizes "
       "are computed from the inputs.\n");
 
-  if (threads < 0)
-    return fail("--threads must be 0 (automatic) or a positive count, not " +
-                llvm::Twine(threads.getValue()));
+  if (std::optional<std::string> error = nn::checkThreadsOption(threads))
+    return fail(*error);
 
   DialectRegistry registry;
   nn::registerAllDialects(registry);

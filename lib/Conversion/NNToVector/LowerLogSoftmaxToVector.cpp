@@ -160,6 +160,14 @@ private:
     return {newMax, sum};
   }
 
+  /// The end of the whole steps of `step` from `start` towards `end`.
+  Value wholeStepsEnd(Value start, Value end, Value step) {
+    Value length = arith::SubIOp::create(b, loc, end, start);
+    Value steps = arith::DivUIOp::create(b, loc, length, step);
+    return arith::AddIOp::create(b, loc, start,
+                                 arith::MulIOp::create(b, loc, steps, step));
+  }
+
   /// Fresh (max, sum) accumulators: numAcc maxima at -inf, numAcc sums at 0.
   SmallVector<Value> initialAccumulators() {
     SmallVector<Value> accs(numAcc, splat(-kInf));
@@ -287,13 +295,7 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
                                                Value start, Value end) {
   int64_t step = lanes * numAcc * numBlock;
   Value stepIdx = index(step);
-  Value mainEnd = arith::AddIOp::create(
-      b, loc, start,
-      arith::MulIOp::create(
-          b, loc,
-          arith::DivUIOp::create(
-              b, loc, arith::SubIOp::create(b, loc, end, start), stepIdx),
-          stepIdx));
+  Value mainEnd = wholeStepsEnd(start, end, stepIdx);
   auto mainBody = [&](OpBuilder &, Location, Value j, ValueRange iter) {
     SmallVector<Value> next(iter.size());
     for (unsigned u = 0; u < numAcc; ++u) {
@@ -356,13 +358,7 @@ Value KernelEmitter::writeRowRange(Value input, const Indexer1 &at, Value dest,
   Value lanesIdx = index(lanes);
   Value maxVec = vector::BroadcastOp::create(b, loc, cVec, rowMax);
   Value logSumVec = vector::BroadcastOp::create(b, loc, cVec, logSum);
-  Value fullEnd = arith::AddIOp::create(
-      b, loc, start,
-      arith::MulIOp::create(
-          b, loc,
-          arith::DivUIOp::create(
-              b, loc, arith::SubIOp::create(b, loc, end, start), lanesIdx),
-          lanesIdx));
+  Value fullEnd = wholeStepsEnd(start, end, lanesIdx);
   auto writeBody = [&](bool inBounds) {
     return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
       Value x = load(input, at(j), inBounds, 0.0);
