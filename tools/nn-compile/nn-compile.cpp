@@ -19,6 +19,7 @@
 #include "nn/Pipelines/Pipelines.h"
 #include "nn/Target/CHeader.h"
 #include "nn/Target/CPUTarget.h"
+#include "nn/Tools/ModuleFile.h"
 #include "nn/Tools/ThreadsOption.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -127,16 +128,11 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
 
   std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> file =
-      openInputFile(inputFilename, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  nn::ModuleFile moduleFile(context);
+  OwningOpRef<ModuleOp> module = moduleFile.parse(inputFilename, errorMessage);
   if (!module)
-    return 1;
+    // A parse error has been reported with its location.
+    return errorMessage.empty() ? 1 : fail(errorMessage);
 
   // The C signatures, read off the tensor-level functions.
   llvm::SmallVector<nn::CompiledFunction> functions;

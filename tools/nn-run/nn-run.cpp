@@ -13,6 +13,7 @@
 #include "nn/Runtime/CPURunner.h"
 #include "nn/Runtime/InlineTensor.h"
 #include "nn/Runtime/Npy.h"
+#include "nn/Tools/ModuleFile.h"
 #include "nn/Tools/ThreadsOption.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -108,16 +109,11 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
 
   std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> file =
-      openInputFile(inputFilename, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  nn::ModuleFile moduleFile(context);
+  OwningOpRef<ModuleOp> module = moduleFile.parse(inputFilename, errorMessage);
   if (!module)
-    return 1; // The parser has reported the error with its location.
+    // A parse error has been reported with its location.
+    return errorMessage.empty() ? 1 : fail(errorMessage);
 
   llvm::Expected<FunctionSignature> signature =
       getFunctionSignature(*module, functionName);
