@@ -26,13 +26,15 @@
 // CHECK-SAME:    %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64,
 // CHECK-SAME:    %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64)
 // CHECK-SAME:    attributes {llvm.emit_c_interface} {
-// A row of 8 is shorter than a vector: one masked load, a max by halving
-// (shuffle + compare + select), a sum reduction, one scalar log.
+// Rows of 8 are shorter than a vector: one masked load, a max by halving
+// (shuffle + compare + select) and a sum reduction per row, one vector log
+// for a group of rows.
 // CHECK:         llvm.intr.masked.load {{.*}} -> vector<16xf32>
 // CHECK:         llvm.shufflevector
 // CHECK:         llvm.fcmp "ogt"
 // CHECK:         llvm.intr.vector.reduce.fadd
-// CHECK:         llvm.intr.log({{.*}}) : (f32) -> f32
+// CHECK-NOT:     llvm.intr.log
+// CHECK:         llvm.fdiv {{.*}} : vector<16xf32>
 // CHECK:         llvm.intr.masked.store
 // CHECK:         llvm.return
 

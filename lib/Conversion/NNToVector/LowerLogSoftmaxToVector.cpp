@@ -222,6 +222,8 @@ private:
 
   Value emitLastDim(Value input, Value init, ArrayRef<OpFoldResult> sizes);
   Value emitSplitRows(Value input, Value init, ArrayRef<OpFoldResult> sizes);
+  Value emitShortRowGroups(Value input, Value init,
+                           ArrayRef<OpFoldResult> sizes);
   Value emitInnerDim(Value input, Value init, ArrayRef<OpFoldResult> sizes,
                      int64_t dim);
 
@@ -477,7 +479,11 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     Value e = exp(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowSafe)));
     Value rowSum =
         vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, e);
-    Value logSum = math::LogOp::create(b, loc, rowSum);
+    // The vector log, like the grouped short rows use: static and dynamic
+    // shapes must give the same bits.
+    Value logSum = vector::ExtractOp::create(
+        b, loc, log(vector::BroadcastOp::create(b, loc, cVec, rowSum)),
+        ArrayRef<int64_t>{0});
     Value y = sub(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowMax)),
                   vector::BroadcastOp::create(b, loc, cVec, logSum));
     return store(y, slice, sliceAt(zeroIdx), inBounds);
@@ -509,6 +515,87 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
 
   b.setInsertionPointToEnd(forall.getTerminator().getBody());
   tensor::ParallelInsertSliceOp::create(b, loc, row, shared, offsets,
+                                        sliceSizes, strides);
+  return forall.getResult(0);
+}
+
+/// Rows of at most one vector, `lanes` rows at a time: each row needs one
+/// load, two horizontal reductions and one exp, and the logs of the group's
+/// sums are one vector log instead of a libm call per row. The forall runs
+/// over the dimensions before the last two and over groups of rows.
+Value KernelEmitter::emitShortRowGroups(Value input, Value init,
+                                        ArrayRef<OpFoldResult> sizes) {
+  int64_t rank = sizes.size();
+  bool inBounds = getConstantIntValue(sizes.back()) == lanes;
+  Value zeroIdx = index(0), oneIdx = index(1), groupIdx = index(lanes);
+  Value rows = getValueOrCreateConstantIndexOp(b, loc, sizes[rank - 2]);
+  Value numGroups = arith::DivUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, rows, index(lanes - 1)), groupIdx);
+  SmallVector<OpFoldResult> bounds(sizes.drop_back(2));
+  bounds.push_back(numGroups);
+  auto forall =
+      scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  SmallVector<Value> ivs = llvm::to_vector(forall.getInductionVars());
+  ArrayRef<Value> outer = ArrayRef<Value>(ivs).drop_back();
+  Value first = arith::MulIOp::create(b, loc, ivs.back(), groupIdx);
+  Value count = arith::MinUIOp::create(
+      b, loc, groupIdx, arith::SubIOp::create(b, loc, rows, first));
+  auto rowStart = [&](Value r) {
+    SmallVector<Value> indices(outer);
+    indices.push_back(arith::AddIOp::create(b, loc, first, r));
+    indices.push_back(zeroIdx);
+    return indices;
+  };
+
+  // Each row's max and sum, gathered into one vector lane per row.
+  auto stats = scf::ForOp::create(
+      b, loc, zeroIdx, count, oneIdx, ValueRange{splat(0.0), splat(1.0)},
+      [&](OpBuilder &, Location, Value r, ValueRange iter) {
+        Value x = load(input, rowStart(r), inBounds, -kInf);
+        Value rowMax = reduceRunningMax(x);
+        Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
+        Value e =
+            exp(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowSafe)));
+        Value rowSum =
+            vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, e);
+        OpFoldResult lane = r;
+        scf::YieldOp::create(
+            b, loc,
+            ValueRange{
+                vector::InsertOp::create(b, loc, rowMax, iter[0], lane),
+                vector::InsertOp::create(b, loc, rowSum, iter[1], lane)});
+      });
+  Value maxima = stats.getResult(0);
+  Value logSums = log(stats.getResult(1));
+
+  SmallVector<OpFoldResult> offsets(outer.begin(), outer.end());
+  offsets.push_back(first);
+  offsets.push_back(b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sliceSizes(rank - 2, b.getIndexAttr(1));
+  sliceSizes.push_back(count);
+  sliceSizes.push_back(sizes.back());
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  Value slice = tensor::ExtractSliceOp::create(
+      b, loc, forall.getRegionIterArgs()[0], offsets, sliceSizes, strides);
+  auto writes = scf::ForOp::create(
+      b, loc, zeroIdx, count, oneIdx, ValueRange{slice},
+      [&](OpBuilder &, Location, Value r, ValueRange iter) {
+        Value x = load(input, rowStart(r), inBounds, 0.0);
+        OpFoldResult lane = r;
+        Value rowMax = vector::ExtractOp::create(b, loc, maxima, lane);
+        Value logSum = vector::ExtractOp::create(b, loc, logSums, lane);
+        Value y = sub(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowMax)),
+                      vector::BroadcastOp::create(b, loc, cVec, logSum));
+        SmallVector<Value> at(rank - 2, zeroIdx);
+        at.push_back(r);
+        at.push_back(zeroIdx);
+        scf::YieldOp::create(b, loc, store(y, iter[0], at, inBounds));
+      });
+  b.setInsertionPointToEnd(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, writes.getResult(0),
+                                        forall.getRegionIterArgs()[0], offsets,
                                         sliceSizes, strides);
   return forall.getResult(0);
 }
@@ -782,8 +869,12 @@ Value KernelEmitter::emit() {
   if (dim != rank - 1) {
     result = emitInnerDim(input, init, sizes, dim);
   } else if (std::optional<int64_t> n = getConstantIntValue(sizes.back())) {
-    result = *n >= kSplitLength ? emitSplitRows(input, init, sizes)
-                                : emitLastDim(input, init, sizes);
+    if (*n >= kSplitLength)
+      result = emitSplitRows(input, init, sizes);
+    else if (*n <= lanes && rank >= 2)
+      result = emitShortRowGroups(input, init, sizes);
+    else
+      result = emitLastDim(input, init, sizes);
   } else {
     Value isLong = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::uge,

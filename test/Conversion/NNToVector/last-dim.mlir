@@ -48,15 +48,24 @@ func.func @last(%x: tensor<8x1000xf32>) -> tensor<8x1000xf32> {
   return %y : tensor<8x1000xf32>
 }
 
-// Rows of at most one vector: one masked load, a max by halving, one store.
-// A dynamic row length chooses between the two paths at run time.
+// Rows of at most one vector, 16 rows at a time: per row one masked load, a
+// max by halving and a sum reduction, gathered into one lane per row; one
+// vector log for the 16 sums (no libm call per row); then per row one store.
+// A dynamic row length chooses between the short and long paths per row.
 // CHECK-LABEL: func.func @short(
-// CHECK:         scf.forall
-// CHECK-NOT:       scf.for
-// CHECK:           vector.transfer_read {{.*}} : tensor<64x10xf32>, vector<16xf32>
-// CHECK:           vector.shuffle
-// CHECK:           vector.reduction <add>
-// CHECK:           vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x10xf32>
+// CHECK:         scf.forall (%[[G:.*]]) in (%{{.*}}) shared_outs
+// CHECK:           scf.for %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
+// CHECK:             vector.transfer_read {{.*}} : tensor<64x10xf32>, vector<16xf32>
+// CHECK:             vector.shuffle
+// CHECK:             vector.reduction <add>
+// CHECK:             vector.insert
+// CHECK:             vector.insert
+// CHECK-NOT:       math.log
+// CHECK:           arith.divf {{.*}} : vector<16xf32>
+// CHECK:           scf.for
+// CHECK:             vector.extract
+// CHECK:             vector.extract
+// CHECK:             vector.transfer_write {{.*}} : vector<16xf32>, tensor<?x10xf32>
 func.func @short(%x: tensor<64x10xf32>) -> tensor<64x10xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<64x10xf32> -> tensor<64x10xf32>
   return %y : tensor<64x10xf32>
