@@ -154,10 +154,19 @@ private:
       blockMax = runningMax(blockMax, x);
     Value newMax = runningMax(m, blockMax);
     Value safe = safeMax(newMax, splat(0.0), splat(-kInf));
-    Value sum = mul(s, exp(sub(m, safe)));
+    // The block's terms, summed pairwise.
+    SmallVector<Value> terms;
     for (Value x : xs)
-      sum = add(sum, exp(sub(x, safe)));
-    return {newMax, sum};
+      terms.push_back(exp(sub(x, safe)));
+    while (terms.size() > 1) {
+      SmallVector<Value> pairs;
+      for (size_t i = 0; i + 1 < terms.size(); i += 2)
+        pairs.push_back(add(terms[i], terms[i + 1]));
+      if (terms.size() % 2)
+        pairs.push_back(terms.back());
+      terms = pairs;
+    }
+    return {newMax, add(mul(s, exp(sub(m, safe))), terms.front())};
   }
 
   /// The end of the whole steps of `step` from `start` towards `end`.
