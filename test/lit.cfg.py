@@ -18,6 +18,8 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%nn_src_root", config.nn_src_root))
 # The C compiler driver of the LLVM install, for tests that build programs.
 config.substitutions.append(("%cc", os.path.join(config.llvm_tools_dir, "clang")))
+config.substitutions.append(("%cxx", os.path.join(config.llvm_tools_dir, "clang++")))
+config.substitutions.append(("%nn_obj_root", config.nn_obj_root))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
