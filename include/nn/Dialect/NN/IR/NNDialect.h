@@ -3,6 +3,9 @@
 #ifndef NN_DIALECT_NN_IR_NNDIALECT_H
 #define NN_DIALECT_NN_IR_NNDIALECT_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dialect.h"
 

@@ -14,8 +14,14 @@ def NN_Dialect : Dialect {
     lower to `linalg` on tensors with `--nn-to-linalg`.
   }];
   let cppNamespace = "::mlir::nn";
-  // reifyResultShapes creates tensor.dim ops.
-  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  // reifyResultShapes creates tensor.dim ops;
+  let dependentDialects = [
+    "::mlir::tensor::TensorDialect",
+    // decomposeOperation creates linalg, arith and math ops.
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+  ];
 }
 
 class NN_Op<string mnemonic, list<Trait> traits = []>

@@ -6,13 +6,15 @@
 include "nn/Dialect/NN/IR/NNDialect.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/Linalg/IR/LinalgInterfaces.td"
 
 def NN_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
 
 def NN_LogSoftmaxOp : NN_Op<"logsoftmax", [
     Pure,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
-                              ["reifyResultShapes"]>]> {
+                              ["reifyResultShapes"]>,
+    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>]> {
   let summary = "Log of the softmax along one dimension (torch.nn.LogSoftmax)";
   let description = [{
     Computes, for every slice `r` of `input` along `dim`,
