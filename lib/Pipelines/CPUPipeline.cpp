@@ -87,7 +87,10 @@ void nn::buildCPUPipeline(OpPassManager &pm,
     ForallToOpenMPPassOptions openmp;
     openmp.numThreads = options.threads;
     pm.addPass(nn::createForallToOpenMPPass(openmp));
+    // Foralls nested in a parallel one run serially on its threads.
+    pm.addPass(createForallToForLoopPass());
   }
+  pm.addPass(nn::createStridedCopyToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToSCFPass());

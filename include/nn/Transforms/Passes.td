@@ -54,4 +54,18 @@ def BF16MemoryAsI16Pass : Pass<"nn-bf16-memory-as-i16", "::mlir::ModuleOp"> {
   }];
 }
 
+def StridedCopyToLinalgPass : Pass<"nn-strided-copy-to-linalg"> {
+  let summary = "Turn memref.copy between strided memrefs into linalg.copy";
+  let description = [{
+    `memref.copy` between memrefs that are not both contiguous lowers to a
+    call to `memrefCopy` from MLIR's C runner utilities, which neither JIT
+    runs nor compiled objects should depend on. This pass rewrites such
+    copies into `linalg.copy`, which becomes plain loops; copies between
+    contiguous memrefs stay `memref.copy` (a `memcpy`). Bufferization creates
+    them, for example, when a tiled `nn.logsoftmax` writes its tile into a
+    slice of the whole result.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // NN_TRANSFORMS_PASSES_TD

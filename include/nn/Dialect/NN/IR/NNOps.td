@@ -7,6 +7,7 @@ include "nn/Dialect/NN/IR/NNDialect.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Dialect/Linalg/IR/LinalgInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 
 def NN_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
 
@@ -14,7 +15,10 @@ def NN_LogSoftmaxOp : NN_Op<"logsoftmax", [
     Pure,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
                               ["reifyResultShapes"]>,
-    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>]> {
+    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>,
+    DeclareOpInterfaceMethods<TilingInterface,
+        ["getLoopIteratorTypes", "getIterationDomain", "getTiledImplementation",
+         "getResultTilePosition", "generateResultTileValue"]>]> {
   let summary = "Log of the softmax along one dimension (torch.nn.LogSoftmax)";
   let description = [{
     Computes, for every slice `r` of `input` along `dim`,
