@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "nn/Dialect/NN/IR/NNDialect.h"
 
 namespace mlir::nn {
 

@@ -68,4 +68,20 @@ def StridedCopyToLinalgPass : Pass<"nn-strided-copy-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def RaiseToNNPass : Pass<"nn-raise"> {
+  let summary = "Recognize log-softmax written with other dialects' ops";
+  let description = [{
+    Rewrites into `nn.logsoftmax`:
+
+    - `linalg.softmax` whose only use is an elementwise `math.log`, either
+      `math.log` on the tensor or a `linalg.generic` with identity maps whose
+      body is `math.log` of its input.
+
+    Only floating-point ranked tensors (f16, bf16, f32, f64) are raised, and
+    only when the softmax has no other use. (The torch-mlir style decomposed
+    generics and the TOSA sequence are still to come.)
+  }];
+  let dependentDialects = ["::mlir::nn::NNDialect"];
+}
+
 #endif // NN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,105 @@
+//===- RaiseToNN.cpp - Recognize log-softmax patterns ---------------------===//
+
+#include "nn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "nn/Dialect/NN/IR/NNOps.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_RAISETONNPASS
+#include "nn/Transforms/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+bool isSupportedFloatTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return false;
+  Type element = tensor.getElementType();
+  return element.isF16() || element.isBF16() || element.isF32() ||
+         element.isF64();
+}
+
+/// The linalg.softmax feeding `value` if that is its only use, else null.
+linalg::SoftmaxOp getSoleSoftmax(Value value) {
+  auto softmax = value.getDefiningOp<linalg::SoftmaxOp>();
+  if (!softmax || softmax->getNumResults() != 1 || !value.hasOneUse() ||
+      !isSupportedFloatTensor(softmax.getInput().getType()))
+    return nullptr;
+  return softmax;
+}
+
+/// Whether `generic` computes math.log of its single input elementwise.
+bool isElementwiseLog(linalg::GenericOp generic) {
+  if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+      generic.getNumResults() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return false;
+  auto log = dyn_cast<math::LogOp>(body.front());
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  return log && yield && log.getOperand() == body.getArgument(0) &&
+         yield.getOperand(0) == log.getResult();
+}
+
+/// Replaces `root` (computing log of `softmax`) by nn.logsoftmax.
+void raise(PatternRewriter &rewriter, Operation *root,
+           linalg::SoftmaxOp softmax) {
+  auto logsoftmax = nn::LogSoftmaxOp::create(
+      rewriter, root->getLoc(), root->getResult(0).getType(),
+      softmax.getInput(), static_cast<int64_t>(softmax.getDimension()));
+  rewriter.replaceOp(root, logsoftmax.getResult());
+  rewriter.eraseOp(softmax);
+}
+
+/// math.log(linalg.softmax(x)) on tensors.
+struct RaiseTensorLogOfSoftmax : OpRewritePattern<math::LogOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::LogOp log,
+                                PatternRewriter &rewriter) const override {
+    linalg::SoftmaxOp softmax = getSoleSoftmax(log.getOperand());
+    if (!softmax || log.getType() != softmax.getResult()[0].getType())
+      return failure();
+    raise(rewriter, log, softmax);
+    return success();
+  }
+};
+
+/// linalg.generic { math.log } applied to linalg.softmax(x).
+struct RaiseGenericLogOfSoftmax : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    if (!generic.hasPureTensorSemantics() || !isElementwiseLog(generic))
+      return failure();
+    linalg::SoftmaxOp softmax =
+        getSoleSoftmax(generic.getDpsInputOperand(0)->get());
+    if (!softmax ||
+        generic.getResult(0).getType() != softmax.getResult()[0].getType())
+      return failure();
+    raise(rewriter, generic, softmax);
+    return success();
+  }
+};
+
+struct RaiseToNNPass : nn::impl::RaiseToNNPassBase<RaiseToNNPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<RaiseTensorLogOfSoftmax, RaiseGenericLogOfSoftmax>(
+        &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
