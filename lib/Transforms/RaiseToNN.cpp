@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "nn/Dialect/NN/IR/NNOps.h"
@@ -92,11 +93,45 @@ struct RaiseGenericLogOfSoftmax : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// The TOSA sequence
+///   m = reduce_max(x, axis); d = sub(x, m); e = exp(d);
+///   s = reduce_sum(e, axis); y = sub(d, log(s))
+/// with one use for each intermediate but d (exp and the final sub).
+struct RaiseTosaLogSoftmax : OpRewritePattern<tosa::SubOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::SubOp result,
+                                PatternRewriter &rewriter) const override {
+    Value shifted = result.getInput1();
+    auto log = result.getInput2().getDefiningOp<tosa::LogOp>();
+    auto sum = log ? log.getInput1().getDefiningOp<tosa::ReduceSumOp>()
+                   : tosa::ReduceSumOp();
+    auto exp =
+        sum ? sum.getInput().getDefiningOp<tosa::ExpOp>() : tosa::ExpOp();
+    auto sub = shifted.getDefiningOp<tosa::SubOp>();
+    if (!log || !sum || !exp || !sub || exp.getInput1() != shifted)
+      return failure();
+    auto max = sub.getInput2().getDefiningOp<tosa::ReduceMaxOp>();
+    Value x = sub.getInput1();
+    if (!max || max.getInput() != x || max.getAxis() != sum.getAxis())
+      return failure();
+    // Intermediates used elsewhere must stay: then nothing is raised.
+    if (!log->hasOneUse() || !sum->hasOneUse() || !exp->hasOneUse() ||
+        !max->hasOneUse() || !llvm::hasNItems(shifted.getUses(), 2))
+      return failure();
+    if (!isSupportedFloatTensor(x.getType()) || x.getType() != result.getType())
+      return failure();
+    auto logsoftmax = nn::LogSoftmaxOp::create(
+        rewriter, result.getLoc(), x, static_cast<int64_t>(max.getAxis()));
+    rewriter.replaceOp(result, logsoftmax.getResult());
+    return success();
+  }
+};
+
 struct RaiseToNNPass : nn::impl::RaiseToNNPassBase<RaiseToNNPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseTensorLogOfSoftmax, RaiseGenericLogOfSoftmax>(
-        &getContext());
+    patterns.add<RaiseTensorLogOfSoftmax, RaiseGenericLogOfSoftmax,
+                 RaiseTosaLogSoftmax>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -1,9 +1,11 @@
-// A log-softmax written as linalg.softmax + math.log, raised to nn.logsoftmax
-// and run on the CPU. log-softmax of [0, 1, 2] is
+// Log-softmax written as linalg.softmax + math.log, or as the TOSA sequence,
+// raised to nn.logsoftmax and run on the CPU. log-softmax of [0, 1, 2] is
 // [-2.4076059, -1.4076059, -0.4076059].
 //
 // RUN: nn-opt %s --nn-raise | nn-run - --function=tensor_log --input="2x3xf32=0 1 2 0 1 2" \
 // RUN:   | FileCheck %s --check-prefix=TENSOR
+// RUN: nn-opt %s --nn-raise | nn-run - --function=tosa --input="1x3xf32=0 1 2" \
+// RUN:   | FileCheck %s --check-prefix=TOSA
 // RUN: nn-opt %s --nn-raise | nn-run - --function=generic_log --input="3x2xf64=0 0 1 1 2 2" \
 // RUN:   | FileCheck %s --check-prefix=GENERIC
 
@@ -33,4 +35,16 @@ func.func @generic_log(%x: tensor<3x2xf64>) -> tensor<3x2xf64> {
     linalg.yield %v : f64
   } -> tensor<3x2xf64>
   return %l : tensor<3x2xf64>
+}
+
+// TOSA: tensor<1x3xf32>
+// TOSA-NEXT: -2.40760{{[0-9]*}}, -1.40760{{[0-9]*}}, -0.40760{{[0-9]*}}]
+func.func @tosa(%x: tensor<1x3xf32>) -> tensor<1x3xf32> {
+  %m = tosa.reduce_max %x {axis = 1 : i32} : (tensor<1x3xf32>) -> tensor<1x1xf32>
+  %d = tosa.sub %x, %m : (tensor<1x3xf32>, tensor<1x1xf32>) -> tensor<1x3xf32>
+  %e = tosa.exp %d : (tensor<1x3xf32>) -> tensor<1x3xf32>
+  %s = tosa.reduce_sum %e {axis = 1 : i32} : (tensor<1x3xf32>) -> tensor<1x1xf32>
+  %l = tosa.log %s : (tensor<1x1xf32>) -> tensor<1x1xf32>
+  %y = tosa.sub %d, %l : (tensor<1x3xf32>, tensor<1x1xf32>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
 }

@@ -75,11 +75,13 @@ def RaiseToNNPass : Pass<"nn-raise"> {
 
     - `linalg.softmax` whose only use is an elementwise `math.log`, either
       `math.log` on the tensor or a `linalg.generic` with identity maps whose
-      body is `math.log` of its input.
+      body is `math.log` of its input;
+    - the TOSA sequence `reduce_max`, `sub`, `exp`, `reduce_sum`, `log`,
+      `sub` along one axis.
 
     Only floating-point ranked tensors (f16, bf16, f32, f64) are raised, and
-    only when the softmax has no other use. (The torch-mlir style decomposed
-    generics and the TOSA sequence are still to come.)
+    only when the intermediate values have no other use. (The torch-mlir style
+    decomposed generics are still to come.)
   }];
   let dependentDialects = ["::mlir::nn::NNDialect"];
 }
