@@ -14,7 +14,7 @@ def NN_Dialect : Dialect {
     lower to `linalg` on tensors with `--nn-to-linalg`.
   }];
   let cppNamespace = "::mlir::nn";
-  // reifyResultShapes creates tensor.dim ops;
+  // reifyResultShapes creates tensor.dim ops.
   let dependentDialects = [
     "::mlir::tensor::TensorDialect",
     // decomposeOperation creates linalg, arith and math ops.
