@@ -53,14 +53,20 @@ bool isElementwiseLog(linalg::GenericOp generic) {
          yield.getOperand(0) == log.getResult();
 }
 
-/// Replaces `root` (computing log of `softmax`) by nn.logsoftmax.
-void raise(PatternRewriter &rewriter, Operation *root,
-           linalg::SoftmaxOp softmax) {
+/// Replaces `root`, which computes log of `value`, by nn.logsoftmax if
+/// `value` is a linalg.softmax of the same type used by `root` alone.
+LogicalResult raiseLogOf(PatternRewriter &rewriter, Operation *root,
+                         Value value) {
+  linalg::SoftmaxOp softmax = getSoleSoftmax(value);
+  if (!softmax ||
+      root->getResult(0).getType() != softmax.getResult()[0].getType())
+    return failure();
   auto logsoftmax = nn::LogSoftmaxOp::create(
       rewriter, root->getLoc(), root->getResult(0).getType(),
       softmax.getInput(), static_cast<int64_t>(softmax.getDimension()));
   rewriter.replaceOp(root, logsoftmax.getResult());
   rewriter.eraseOp(softmax);
+  return success();
 }
 
 /// math.log(linalg.softmax(x)) on tensors.
@@ -68,11 +74,7 @@ struct RaiseTensorLogOfSoftmax : OpRewritePattern<math::LogOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(math::LogOp log,
                                 PatternRewriter &rewriter) const override {
-    linalg::SoftmaxOp softmax = getSoleSoftmax(log.getOperand());
-    if (!softmax || log.getType() != softmax.getResult()[0].getType())
-      return failure();
-    raise(rewriter, log, softmax);
-    return success();
+    return raiseLogOf(rewriter, log, log.getOperand());
   }
 };
 
@@ -83,13 +85,7 @@ struct RaiseGenericLogOfSoftmax : OpRewritePattern<linalg::GenericOp> {
                                 PatternRewriter &rewriter) const override {
     if (!generic.hasPureTensorSemantics() || !isElementwiseLog(generic))
       return failure();
-    linalg::SoftmaxOp softmax =
-        getSoleSoftmax(generic.getDpsInputOperand(0)->get());
-    if (!softmax ||
-        generic.getResult(0).getType() != softmax.getResult()[0].getType())
-      return failure();
-    raise(rewriter, generic, softmax);
-    return success();
+    return raiseLogOf(rewriter, generic, generic.getDpsInputOperand(0)->get());
   }
 };
 
