@@ -20,6 +20,7 @@
 #include "nn/Target/CHeader.h"
 #include "nn/Target/CPUTarget.h"
 #include "nn/Tools/ModuleFile.h"
+#include "nn/Tools/OutputPaths.h"
 #include "nn/Tools/ThreadsOption.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -120,8 +121,12 @@ int main(int argc, char **argv) {
 
   if (std::optional<std::string> error = nn::checkThreadsOption(threads))
     return fail(*error);
-  if (outputFilename == inputFilename && inputFilename != "-")
-    return fail("the output file is the input file");
+  llvm::SmallVector<std::string> outputPaths = {outputFilename};
+  if (!headerFilename.empty())
+    outputPaths.push_back(headerFilename);
+  if (std::optional<std::string> error =
+          nn::checkOutputPaths({std::string(inputFilename)}, outputPaths))
+    return fail(*error);
 
   DialectRegistry registry;
   nn::registerAllDialects(registry);

@@ -14,6 +14,7 @@
 #include "nn/Runtime/InlineTensor.h"
 #include "nn/Runtime/Npy.h"
 #include "nn/Tools/ModuleFile.h"
+#include "nn/Tools/OutputPaths.h"
 #include "nn/Tools/ThreadsOption.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -135,6 +136,15 @@ int main(int argc, char **argv) {
       return fail("--output needs a file name, e.g. --output=@y.npy");
     outputPaths.push_back(path.str());
   }
+  // Never write over the module or an input.
+  llvm::SmallVector<std::string> inputPaths = {inputFilename};
+  for (llvm::StringRef spec : inputs)
+    if (startsLikeFile(spec))
+      inputPaths.push_back(
+          (spec.starts_with("@") ? spec.drop_front() : spec).str());
+  if (std::optional<std::string> error =
+          nn::checkOutputPaths(inputPaths, outputPaths))
+    return fail(*error);
 
   llvm::SmallVector<HostTensor> arguments;
   for (auto [i, spec] : llvm::enumerate(inputs)) {
