@@ -29,3 +29,27 @@ tools = ["nn-opt", "nn-run", "nn-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.nn_tools_dir, append_path=True)
+
+# Features of this CPU, for tests that run code compiled for a given target
+# CPU (such a test REQUIRES the features; elsewhere lit reports it
+# UNSUPPORTED rather than letting it die of SIGILL).
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+_flags = _cpu_flags()
+_haswell = {"avx2", "fma", "bmi2", "f16c", "movbe"}
+_skylake_avx512 = _haswell | {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"}
+_znver4 = _skylake_avx512 | {"avx512_bf16", "avx512_vbmi2", "avx512_bitalg",
+                             "avx512_vpopcntdq", "avx512ifma", "avx512vbmi",
+                             "avx512_vnni", "gfni", "vaes", "vpclmulqdq"}
+for _name, _needed in (("haswell", _haswell), ("skylake-avx512", _skylake_avx512),
+                       ("znver4", _znver4)):
+    if _needed <= _flags:
+        config.available_features.add("cpu-" + _name)
