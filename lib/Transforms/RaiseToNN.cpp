@@ -2,6 +2,8 @@
 
 #include "nn/Transforms/Passes.h"
 
+#include "RaisePatterns.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -128,6 +130,7 @@ struct RaiseToNNPass : nn::impl::RaiseToNNPassBase<RaiseToNNPass> {
     RewritePatternSet patterns(&getContext());
     patterns.add<RaiseTensorLogOfSoftmax, RaiseGenericLogOfSoftmax,
                  RaiseTosaLogSoftmax>(&getContext());
+    nn::populateRaiseDecomposedLogSoftmaxPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
