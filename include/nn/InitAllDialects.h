@@ -1,5 +1,9 @@
-//===- InitAllDialects.h - Register the nn dialect and its needs -*- C++
-//-*-===//
+//===- InitAllDialects.h - Register the nn dialect and more -----*- C++ -*-===//
+///
+/// \file
+/// One call that fills a DialectRegistry with everything an nn tool needs.
+///
+//===----------------------------------------------------------------------===//
 
 #ifndef NN_INITALLDIALECTS_H
 #define NN_INITALLDIALECTS_H
@@ -9,9 +13,11 @@ class DialectRegistry;
 
 namespace nn {
 
-/// Registers the `nn` dialect together with every upstream dialect, interface
-/// model and LLVM IR translation that the nn passes and pipelines need, so a
-/// tool that calls this can parse, lower and translate nn modules.
+/// Adds to `registry` the `nn` dialect and all upstream MLIR dialects, their
+/// extensions (the bufferization and to-LLVM interface models the pipelines
+/// rely on) and their translations to LLVM IR, so a context built from it can
+/// parse, lower and translate nn modules. Dialects are registered, not
+/// loaded.
 void registerAllDialects(DialectRegistry &registry);
 
 } // namespace nn

@@ -1,4 +1,11 @@
 //===- Passes.h - nn conversion passes --------------------------*- C++ -*-===//
+///
+/// \file
+/// Declares every nn conversion pass (`--nn-to-linalg`, `--nn-to-vector`)
+/// with its pattern-population function, and `registerNNConversionPasses()`,
+/// generated from Passes.td, which registers them all.
+///
+//===----------------------------------------------------------------------===//
 
 #ifndef NN_CONVERSION_PASSES_H
 #define NN_CONVERSION_PASSES_H

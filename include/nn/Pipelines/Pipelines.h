@@ -1,8 +1,10 @@
 //===- Pipelines.h - nn pass pipelines --------------------------*- C++ -*-===//
-//
-// One pipeline function per target, each with an options struct, and their
-// registration under `--nn-<target>-pipeline`.
-//
+///
+/// \file
+/// One pipeline function per target, each with an options struct, and their
+/// registration under `--nn-<target>-pipeline`; plus the host CPU queries
+/// that pick the CPU pipeline's defaults.
+///
 //===----------------------------------------------------------------------===//
 
 #ifndef NN_PIPELINES_PIPELINES_H
@@ -15,64 +17,90 @@ class OpPassManager;
 
 namespace nn {
 
-/// Options of the CPU pipeline (`--nn-cpu-pipeline="opt=value ..."`).
+/// Options of the CPU pipeline (`--nn-cpu-pipeline="opt=value ..."`). A
+/// default-constructed value holds the defaults below.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  /// Whether to run `--nn-emit-c-interface`, so that every public function
+  /// with a body gets a `_mlir_ciface_<name>` wrapper. Default true;
+  /// runFunctionOnCPU returns an error when it is false.
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Emit a _mlir_ciface_<name> wrapper (pointers to memref "
                      "descriptors, results as trailing out-parameters) for "
                      "every public function"),
       llvm::cl::init(true)};
+  /// Whether to lower `nn.logsoftmax` of rank >= 1 with `--nn-to-vector`
+  /// first; otherwise (and for rank 0 always) `--nn-to-linalg` lowers it to
+  /// scalar loops. Default true.
   PassOptions::Option<bool> vectorize{
       *this, "vectorize",
       llvm::cl::desc("Lower nn.logsoftmax with the tuned vector kernels "
                      "(--nn-to-vector); false lowers through linalg to "
                      "scalar loops"),
       llvm::cl::init(true)};
+  /// Vector register width in bits for `--nn-to-vector`; 0 (default) uses
+  /// getHostVectorBits(), the machine running the pipeline. Not validated;
+  /// see VectorKernelOptions::vectorBits.
   PassOptions::Option<unsigned> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Vector register width in bits for the kernels (128, "
                      "256 or 512); 0 picks the widest this machine has"),
       llvm::cl::init(0)};
+  /// Whether the target converts bf16 <-> f32 natively (AVX512-BF16). When
+  /// false (default), `arith-expand` rewrites those conversions into integer
+  /// operations that any x86-64 CPU runs.
   PassOptions::Option<bool> nativeBF16{
       *this, "native-bf16",
       llvm::cl::desc("Leave bf16 <-> f32 conversions to the target (for "
                      "CPUs with AVX512-BF16); false expands them into "
                      "integer operations that any CPU runs"),
       llvm::cl::init(false)};
+  /// Threads per parallel loop. 1 turns `scf.forall` into serial `scf.for`
+  /// (no OpenMP calls); any other value goes to `--nn-forall-to-openmp`'s
+  /// `num-threads`, where 0 (default) reads `NN_NUM_THREADS` at run time.
   PassOptions::Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("Threads for the parallel loops: 1 runs serially with "
                      "no OpenMP dependency; 0 (default) decides at run time "
                      "from NN_NUM_THREADS, else OpenMP's default (all cores)"),
       llvm::cl::init(0)};
+  /// Passed to `--nn-to-vector`; see VectorKernelOptions::accumulators.
   PassOptions::Option<unsigned> accumulators{
       *this, "accumulators",
       llvm::cl::desc("Independent vector accumulators in the read pass"),
       llvm::cl::init(2)};
+  /// Passed to `--nn-to-vector`; see VectorKernelOptions::blockVectors.
   PassOptions::Option<unsigned> blockVectors{
       *this, "block-vectors",
       llvm::cl::desc("Vectors per accumulator and step sharing one rescale"),
       llvm::cl::init(4)};
 };
 
-/// The widest vector register of this machine's CPU in bits (512 with
-/// AVX-512F, 256 with AVX, else 128).
+/// The widest vector register of the CPU running this process, in bits, from
+/// LLVM's host feature detection: 512 with AVX-512F, 256 with AVX, else 128.
+/// See getNativeVectorBits() for a TargetMachine instead.
 unsigned getHostVectorBits();
 
-/// Whether this machine's CPU converts f32 to bf16 natively (AVX512-BF16).
+/// Whether the CPU running this process has AVX512-BF16 (native bf16 <-> f32
+/// conversions). See hasNativeBF16() for a TargetMachine instead.
 bool hostHasNativeBF16();
 
-/// Lowers a module of `nn` ops on tensors to the LLVM dialect for the host
-/// CPU: nn -> linalg on tensors, bufferization with identity-layout function
-/// boundaries, results turned into caller-allocated out-parameters, loops,
-/// then LLVM.
+/// Appends to `pm` (which must run on a `builtin.module`) the passes that
+/// lower `nn` ops on tensors, and the functions around them, to the LLVM
+/// dialect for an x86-64 CPU: nn -> vector kernels (if `options.vectorize`)
+/// and linalg on tensors, C interface attributes (if
+/// `options.emitCInterface`), one-shot bufferization with identity-layout
+/// function boundaries, results turned into trailing caller-allocated
+/// out-parameters (also of public functions), `scf.forall` to OpenMP or
+/// serial loops, then LLVM. Only builds the pipeline; failures are reported
+/// as diagnostics when `pm` runs.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
-/// Registers `--nn-cpu-pipeline`.
+/// Registers `--nn-cpu-pipeline` (buildCPUPipeline with CPUPipelineOptions
+/// parsed from the pipeline's options) with MLIR's global pass registry.
 void registerCPUPipeline();
 
-/// Registers every nn pipeline.
+/// Registers every nn pipeline (currently only registerCPUPipeline()).
 void registerAllPipelines();
 
 } // namespace nn

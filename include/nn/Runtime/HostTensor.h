@@ -1,9 +1,11 @@
 //===- HostTensor.h - Dense tensors in host memory --------------*- C++ -*-===//
-//
-// The host-side view of a function argument or result: an element kind, a
-// row-major shape and the raw bytes, laid out as the compiled code expects
-// them (bf16 and f16 as raw 16-bit values).
-//
+///
+/// \file
+/// The host-side view of a function argument or result: an element kind, a
+/// row-major shape and the raw bytes, laid out as the compiled code expects
+/// them (bf16 and f16 as raw 16-bit values); plus the element kinds and the
+/// scalar conversions between them.
+///
 //===----------------------------------------------------------------------===//
 
 #ifndef NN_RUNTIME_HOSTTENSOR_H
@@ -28,58 +30,84 @@ class Type;
 
 namespace nn::runtime {
 
-/// The element types that nn kernels take and produce.
+/// The element types that nn kernels take and produce: MLIR's f16 (IEEE
+/// half), bf16 (bfloat16), f32 and f64.
 enum class ElementKind { F16, BF16, F32, F64 };
 
-/// Size of one element in bytes.
+/// Size of one element of `kind` in bytes (2, 4 or 8).
 unsigned getByteWidth(ElementKind kind);
-/// The MLIR spelling: "f16", "bf16", "f32", "f64".
+/// The MLIR spelling of `kind`: "f16", "bf16", "f32" or "f64".
 llvm::StringRef getName(ElementKind kind);
-/// Parses an MLIR spelling; std::nullopt for anything else.
+/// Parses an MLIR spelling ("f16", "bf16", "f32", "f64", case-sensitive);
+/// std::nullopt for anything else.
 std::optional<ElementKind> parseElementKind(llvm::StringRef name);
-/// The kind of an MLIR float type; std::nullopt for other types.
+/// The kind of the MLIR type `type` when it is f16, bf16, f32 or f64;
+/// std::nullopt for any other type.
 std::optional<ElementKind> getElementKind(Type type);
 
-/// Round-to-nearest-even conversions between float and 16-bit formats.
+/// Rounds `value` to the nearest bf16 (ties to even) and returns its bits; a
+/// NaN stays a (quiet) NaN.
 uint16_t floatToBF16(float value);
+/// Widens the bf16 `bits` to float (exact).
 float bf16ToFloat(uint16_t bits);
+/// Rounds `value` to the nearest IEEE half (ties to even) and returns its
+/// bits.
 uint16_t floatToF16(float value);
+/// Widens the IEEE half `bits` to float (exact).
 float f16ToFloat(uint16_t bits);
 
-/// Product of `shape`, or an error if it overflows int64_t or the byte size
-/// of such a tensor of `kind` would not fit in memory addresses.
+/// The element count of a tensor of `shape`, i.e. the product of its sizes
+/// (1 for rank 0). Returns an error if a size is negative, the product
+/// overflows int64_t, or the tensor's byte size (count times the byte width
+/// of `kind`) does.
 llvm::Expected<int64_t> getNumElements(llvm::ArrayRef<int64_t> shape,
                                        ElementKind kind);
 
+/// A dense, row-major tensor of `kind` elements that owns its buffer. Copies
+/// are deep. The element accessors do not check bounds.
 class HostTensor {
 public:
-  /// A zero-filled tensor. `shape` must have a valid element count.
+  /// A zero-filled tensor. `shape` must be static and have an element count
+  /// for which getNumElements(shape, kind) succeeds; this is not checked.
   HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape);
 
+  /// The element kind.
   ElementKind getKind() const { return kind; }
+  /// The sizes, outermost first; empty for rank 0.
   llvm::ArrayRef<int64_t> getShape() const { return shape; }
+  /// The number of dimensions.
   int64_t getRank() const { return shape.size(); }
+  /// The product of the sizes (1 for rank 0, 0 if a size is 0).
   int64_t getNumElements() const { return numElements; }
+  /// The size of the elements in bytes (the buffer may be larger).
   size_t getSizeInBytes() const { return numElements * getByteWidth(kind); }
 
-  /// Never null, even for empty tensors, so it can go in a descriptor.
+  /// The element buffer, 8-byte aligned and owned by this tensor; valid
+  /// until the tensor is destroyed or assigned to. Never null, even for
+  /// empty tensors, so it can go in a memref descriptor.
   void *getData() { return storage.data(); }
+  /// \copydoc getData()
   const void *getData() const { return storage.data(); }
 
-  /// Element `i` (row-major linear index) widened to double.
+  /// Element `i` (row-major linear index in [0, getNumElements())) widened
+  /// to double.
   double getAsDouble(int64_t i) const;
-  /// Stores `value` at `i`, rounding to nearest even for narrower kinds.
+  /// Stores `value` at linear index `i` (in [0, getNumElements())), rounding
+  /// to nearest even for narrower kinds.
   void setFromDouble(int64_t i, double value);
 
-  /// Returns this tensor with its elements converted to `to` (rounding to
-  /// nearest even when narrowing).
+  /// Returns a new tensor of the same shape with the elements converted to
+  /// `to` (rounding to nearest even when narrowing); a plain copy when `to`
+  /// is getKind().
   HostTensor convertTo(ElementKind to) const;
 
-  /// `tensor<2x3xf32>`.
+  /// The MLIR tensor type, e.g. `tensor<2x3xf32>` (`tensor<f32>` for rank 0).
   std::string getTypeString() const;
 
-  /// Writes the values as nested, bracketed rows with enough digits to
-  /// round-trip the element type.
+  /// Writes the values to `os` as nested, bracketed rows, one innermost row
+  /// per line, with enough digits to round-trip the element type (9
+  /// significant digits, 17 for f64) and `nan`, `inf`, `-inf` spelled out.
+  /// A rank-0 tensor prints as its bare value. Ends with a newline.
   void print(llvm::raw_ostream &os) const;
 
 private:

@@ -1,4 +1,9 @@
 //===- InlineTensor.h - Tensors written on the command line -----*- C++ -*-===//
+///
+/// \file
+/// Parsing a tensor given literally as text, e.g. an nn-run argument.
+///
+//===----------------------------------------------------------------------===//
 
 #ifndef NN_RUNTIME_INLINETENSOR_H
 #define NN_RUNTIME_INLINETENSOR_H
@@ -8,9 +13,12 @@
 namespace mlir::nn::runtime {
 
 /// Parses `SHAPExTYPE=VALUES`, e.g. "2x3xf32=1 2 3 4 5 6" or "f64=0.5" for a
-/// rank-0 tensor. Values are separated by spaces or commas and may be `nan`,
-/// `inf` or `-inf`; their count must match the shape. Values are rounded to
-/// nearest even for f16 and bf16.
+/// rank-0 tensor. TYPE is f16, bf16, f32 or f64; the sizes are non-negative
+/// decimal integers. Values are row-major, separated by spaces, commas, tabs
+/// or newlines, and parsed with strtod (so `nan`, `inf` and `-inf` work);
+/// their count must match the shape. Each value is rounded once to the
+/// element type (to nearest even). Returns an error, quoting the start of
+/// `text`, if any of this does not hold.
 llvm::Expected<HostTensor> parseInlineTensor(llvm::StringRef text);
 
 } // namespace mlir::nn::runtime

@@ -1,8 +1,9 @@
 //===- CPUTarget.h - Machine code for x86-64 CPUs ---------------*- C++ -*-===//
-//
-// From an LLVM-dialect module (the output of the CPU pipeline) to LLVM IR,
-// assembly, object files and shared libraries for an x86-64 CPU.
-//
+///
+/// \file
+/// From an LLVM-dialect module (the output of the CPU pipeline) to LLVM IR,
+/// assembly, object files and shared libraries for an x86-64 CPU.
+///
 //===----------------------------------------------------------------------===//
 
 #ifndef NN_TARGET_CPUTARGET_H
@@ -28,34 +29,49 @@ class ModuleOp;
 
 namespace nn {
 
-/// A TargetMachine for the x86-64 CPU `cpu` (an LLVM CPU name such as
-/// `x86-64`, `haswell`, `skylake-avx512`, `znver4`), or for this machine's CPU
-/// and its detected features when `cpu` is empty or "host". Unknown names are
-/// an error that lists a few valid ones.
+/// A TargetMachine (PIC, O3 code generation) for the host's default triple
+/// and the x86-64 CPU `cpu` (an LLVM CPU name such as `x86-64`, `haswell`,
+/// `skylake-avx512`, `znver4`, with that CPU's default features), or for this
+/// machine's CPU and its detected features when `cpu` is empty or "host".
+/// Returns an error if the host is not x86-64, or if `cpu` is unknown (the
+/// message lists a few valid names). The caller owns the result.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createCPUTargetMachine(llvm::StringRef cpu);
 
-/// The widest vector register of the target, in bits: 512 with AVX-512F, 256
-/// with AVX, 128 otherwise (SSE2 is part of x86-64).
+/// The widest vector register of `machine`'s CPU features, in bits: 512 with
+/// AVX-512F, 256 with AVX, 128 otherwise (SSE2 is part of x86-64).
 unsigned getNativeVectorBits(const llvm::TargetMachine &machine);
 
-/// Whether the target converts f32 to bf16 natively (AVX512-BF16).
+/// Whether `machine`'s CPU features include AVX512-BF16 (native bf16 <-> f32
+/// conversions).
 bool hasNativeBF16(const llvm::TargetMachine &machine);
 
-/// Translates an LLVM-dialect module to LLVM IR for `machine` (triple and data
-/// layout set, CPU attributes on every function) and optimizes it at O3.
+/// Translates the LLVM-dialect `module` to LLVM IR in `context` for
+/// `machine`: sets the triple and data layout, gives every defined function
+/// `machine`'s target-cpu and target-features attributes, makes internal
+/// every function that has a `_mlir_ciface_` wrapper (so only the wrappers
+/// are exported), then optimizes at O3. Returns an error if the translation
+/// (whose diagnostics go to the MLIR context's handlers) or the optimization
+/// fails. The returned module belongs to the caller and lives in `context`.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToOptimizedLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                            llvm::TargetMachine &machine);
 
-/// Emits `module` as an object file or assembly into `os`.
+/// Generates code for `module` with `machine` (LLVM's code generation passes
+/// may modify `module`) and writes it into `os` as an object file or
+/// assembly, as `type` says. Returns an error if `machine` cannot emit that
+/// file type.
 llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
                             llvm::CodeGenFileType type,
                             llvm::raw_pwrite_stream &os);
 
 /// Links the object file `objectPath` into the shared library `outputPath`
-/// with the system's C compiler driver (clang), adding `-l<lib>` for each of
-/// `libraries`. The library is linked to a temporary and renamed into place.
+/// with a C compiler driver: the clang of the LLVM that nn-mlir was built
+/// against if it exists, else `clang-22`, `clang` or `cc` from PATH. Passes
+/// `-l<lib>` for each of `libraries`, then `-lm`. The library is linked to a
+/// temporary next to `outputPath` and renamed into place, so a failure never
+/// leaves a partial file. Returns an error if no driver is found, the
+/// temporary cannot be created, the link fails, or the rename fails.
 llvm::Error linkSharedLibrary(llvm::StringRef objectPath,
                               llvm::StringRef outputPath,
                               llvm::ArrayRef<std::string> libraries);

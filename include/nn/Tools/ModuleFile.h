@@ -1,4 +1,10 @@
 //===- ModuleFile.h - Reading the module an nn tool works on ----*- C++ -*-===//
+///
+/// \file
+/// Parsing the input module of nn-run and nn-compile with diagnostics that
+/// point into its source.
+///
+//===----------------------------------------------------------------------===//
 
 #ifndef NN_TOOLS_MODULEFILE_H
 #define NN_TOOLS_MODULEFILE_H
@@ -12,15 +18,22 @@
 
 namespace mlir::nn {
 
-/// A module read from a file (or stdin for "-"). While it lives, diagnostics
-/// of its context print as `file:line:col: error: ...` with the source line.
+/// Reads modules from files (or stdin for "-") into a context. While it
+/// lives, it is the context's diagnostic handler: every diagnostic of the
+/// context, including later ones from passes, prints to stderr, and one
+/// located in a parsed file prints as `file:line:col: error: ...` with the
+/// source line. It keeps the parsed sources for that. Not copyable.
 class ModuleFile {
 public:
+  /// Installs the diagnostic handler on `context`, which must outlive this
+  /// object; the handler is removed when this object is destroyed.
   explicit ModuleFile(MLIRContext &context)
       : handler(sourceMgr, &context), context(context) {}
 
-  /// Parses `path`. Returns null on failure: after printing the parse error,
-  /// or with `error` set when the file cannot be read.
+  /// Reads and parses the file at `path` ("-" for stdin) into this object's
+  /// context. Returns null on failure: after printing the parse error through
+  /// the handler, or with `error` set (nothing printed) when the file cannot
+  /// be read. The caller owns the returned module.
   OwningOpRef<ModuleOp> parse(llvm::StringRef path, std::string &error);
 
 private:

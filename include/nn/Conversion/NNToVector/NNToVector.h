@@ -1,4 +1,11 @@
 //===- NNToVector.h - Lower nn ops to vector code ---------------*- C++ -*-===//
+///
+/// \file
+/// The `--nn-to-vector` pass (declared from Passes.td) and its patterns,
+/// which lower `nn` ops to tuned, row-parallel vector kernels on tensors for
+/// CPUs, and the options that shape those kernels.
+///
+//===----------------------------------------------------------------------===//
 
 #ifndef NN_CONVERSION_NNTOVECTOR_NNTOVECTOR_H
 #define NN_CONVERSION_NNTOVECTOR_NNTOVECTOR_H
@@ -13,18 +20,28 @@ namespace nn {
 #define GEN_PASS_DECL_CONVERTNNTOVECTORPASS
 #include "nn/Conversion/Passes.h.inc"
 
-/// Shape of the generated kernels.
+/// Shape of the generated kernels. No value is rejected: out-of-range values
+/// are clamped as described per field.
 struct VectorKernelOptions {
-  /// Vector register width in bits.
+  /// Vector register width in bits. A vector holds `vectorBits / 32` lanes
+  /// when the result is f16, bf16 or f32 (computed in f32) and
+  /// `vectorBits / 64` when it is f64, at least 1. Meant to be 128, 256 or
+  /// 512 on x86-64.
   unsigned vectorBits = 512;
-  /// Independent accumulators in the read pass.
+  /// Independent (max, sum) vector accumulators in the read pass; 0 counts
+  /// as 1.
   unsigned accumulators = 2;
-  /// Vectors per accumulator and step that share one rescaling.
+  /// Vectors per accumulator and step that share one rescaling of the
+  /// running sum; 0 counts as 1.
   unsigned blockVectors = 4;
 };
 
-/// Adds the patterns that rewrite `nn.logsoftmax` (rank >= 1) into
-/// row-parallel vector code on tensors (see `--nn-to-vector`).
+/// Adds to `patterns` the pattern that replaces `nn.logsoftmax` of rank >= 1
+/// by a vector kernel on tensors shaped by `options` (an `scf.forall` over
+/// independent slices; see `--nn-to-vector`). An op whose input or result
+/// has a static size of 0 becomes a `tensor.empty`. Rank-0 ops do not match
+/// and are left for `populateNNToLinalgConversionPatterns`. `options` is
+/// copied into the pattern.
 void populateNNToVectorConversionPatterns(RewritePatternSet &patterns,
                                           const VectorKernelOptions &options);
 

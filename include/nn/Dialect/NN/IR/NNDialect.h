@@ -1,4 +1,12 @@
 //===- NNDialect.h - The nn dialect -----------------------------*- C++ -*-===//
+///
+/// \file
+/// Declares `mlir::nn::NNDialect`, generated from NNDialect.td: the dialect
+/// of neural-network operators on ranked tensors with PyTorch semantics.
+/// Loading it also loads the tensor, linalg, arith and math dialects, whose
+/// ops its ops create when they are reified or decomposed.
+///
+//===----------------------------------------------------------------------===//
 
 #ifndef NN_DIALECT_NN_IR_NNDIALECT_H
 #define NN_DIALECT_NN_IR_NNDIALECT_H

@@ -1,4 +1,12 @@
 //===- NNOps.h - nn dialect operations --------------------------*- C++ -*-===//
+///
+/// \file
+/// Declares the op classes of the nn dialect, generated from NNOps.td
+/// (`nn.logsoftmax` as `mlir::nn::LogSoftmaxOp`), together with the
+/// interfaces they implement: shape reification, AggregatedOpInterface
+/// (decomposition into linalg) and TilingInterface.
+///
+//===----------------------------------------------------------------------===//
 
 #ifndef NN_DIALECT_NN_IR_NNOPS_H
 #define NN_DIALECT_NN_IR_NNOPS_H
