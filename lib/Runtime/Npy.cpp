@@ -160,9 +160,10 @@ llvm::Expected<HostTensor> nn::runtime::parseNpy(StringRef bytes,
     return fail(llvm::createStringError(message.str()));
   };
 
-  if (bytes.size() < kMagicSize + 2 ||
-      !bytes.starts_with(StringRef(kMagic, kMagicSize)))
+  if (!bytes.starts_with(StringRef(kMagic, kMagicSize)))
     return failMsg("not a .npy file (it does not start with \\x93NUMPY)");
+  if (bytes.size() < kMagicSize + 2)
+    return failMsg("truncated header");
   uint8_t major = bytes[kMagicSize];
   size_t headerStart, headerLength;
   if (major == 1) {
@@ -176,7 +177,8 @@ llvm::Expected<HostTensor> nn::runtime::parseNpy(StringRef bytes,
     headerLength = llvm::support::endian::read32le(bytes.data() + 8);
     headerStart = 12;
   } else {
-    return failMsg("unsupported .npy format version " + llvm::Twine(major));
+    return failMsg("unsupported .npy format version " +
+                   llvm::Twine(static_cast<unsigned>(major)));
   }
   if (bytes.size() - headerStart < headerLength)
     return failMsg("truncated header: it claims " + llvm::Twine(headerLength) +
@@ -222,9 +224,15 @@ llvm::Expected<HostTensor> nn::runtime::readNpy(StringRef path) {
 }
 
 llvm::Error nn::runtime::writeNpy(StringRef path, const HostTensor &tensor) {
+  return llvm::writeToOutput(
+      path, [&](llvm::raw_ostream &os) { return writeNpy(os, tensor); });
+}
+
+llvm::Error nn::runtime::writeNpy(llvm::raw_ostream &os,
+                                  const HostTensor &tensor) {
   // NumPy has no bf16: widen it to f4, which is exact.
   if (tensor.getKind() == ElementKind::BF16)
-    return writeNpy(path, tensor.convertTo(ElementKind::F32));
+    return writeNpy(os, tensor.convertTo(ElementKind::F32));
 
   std::string header = "{'descr': '<f" +
                        std::to_string(getByteWidth(tensor.getKind())) +
@@ -240,8 +248,10 @@ llvm::Error nn::runtime::writeNpy(StringRef path, const HostTensor &tensor) {
   size_t unpadded = kMagicSize + 4 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';
-
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) -> llvm::Error {
+  if (header.size() > 0xffff)
+    return llvm::createStringError("rank " + std::to_string(tensor.getRank()) +
+                                   " is too high for a .npy header");
+  {
     os.write(kMagic, kMagicSize);
     os << '\x01' << '\x00';
     char length[2];
@@ -250,6 +260,6 @@ llvm::Error nn::runtime::writeNpy(StringRef path, const HostTensor &tensor) {
     os << header;
     os.write(static_cast<const char *>(tensor.getData()),
              tensor.getSizeInBytes());
-    return llvm::Error::success();
-  });
+  }
+  return llvm::Error::success();
 }

@@ -19,6 +19,7 @@
 #include "nn/Pipelines/Pipelines.h"
 #include "nn/Target/CHeader.h"
 #include "nn/Target/CPUTarget.h"
+#include "nn/Tools/AtomicOutputs.h"
 #include "nn/Tools/ModuleFile.h"
 #include "nn/Tools/OutputPaths.h"
 #include "nn/Tools/ThreadsOption.h"
@@ -84,14 +85,6 @@ static int fail(llvm::Error err) {
   return fail(llvm::toString(std::move(err)));
 }
 
-/// Writes `bytes` to `path` through a temporary renamed into place.
-static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-    os << bytes;
-    return llvm::Error::success();
-  });
-}
-
 /// An include guard from the header's file name.
 static std::string getGuard(llvm::StringRef path) {
   std::string guard;
@@ -139,19 +132,16 @@ int main(int argc, char **argv) {
     // A parse error has been reported with its location.
     return errorMessage.empty() ? 1 : fail(errorMessage);
 
-  // The C signatures, read off the tensor-level functions.
+  // The C signatures, read off the tensor-level functions: every exported
+  // function must take and return tensors the ABI describes.
   llvm::SmallVector<nn::CompiledFunction> functions;
-  if (!headerFilename.empty()) {
-    for (auto func : module->getOps<func::FuncOp>()) {
-      if (!func.isPublic() || func.isExternal())
-        continue;
-      auto signature =
-          nn::runtime::getFunctionSignature(*module, func.getName());
-      if (!signature)
-        return fail(inputFilename + ": " +
-                    llvm::toString(signature.takeError()));
-      functions.push_back({func.getName().str(), std::move(*signature)});
-    }
+  for (auto func : module->getOps<func::FuncOp>()) {
+    if (!func.isPublic() || func.isExternal())
+      continue;
+    auto signature = nn::runtime::getFunctionSignature(*module, func.getName());
+    if (!signature)
+      return fail(inputFilename + ": " + llvm::toString(signature.takeError()));
+    functions.push_back({func.getName().str(), std::move(*signature)});
   }
 
   auto machine = nn::createCPUTargetMachine(targetCPU);
@@ -189,7 +179,22 @@ int main(int argc, char **argv) {
     }
   }
 
+  // The header and the main output are written all or nothing.
+  nn::AtomicOutputs files;
+  if (!headerFilename.empty()) {
+    if (llvm::Error err =
+            files.stage(headerFilename, [&](llvm::raw_ostream &os) {
+              nn::writeCHeader(functions,
+                               llvm::sys::path::filename(inputFilename),
+                               getGuard(headerFilename), os);
+              return llvm::Error::success();
+            }))
+      return fail(std::move(err));
+  }
   if (emitKind == EmitKind::Shared) {
+    llvm::Expected<std::string> libraryPath = files.stageByName(outputFilename);
+    if (!libraryPath)
+      return fail(libraryPath.takeError());
     llvm::SmallString<128> objectPath;
     int fd;
     if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
@@ -203,23 +208,18 @@ int main(int argc, char **argv) {
     if (threads != 1)
       libraries.push_back("omp");
     llvm::Error err =
-        nn::linkSharedLibrary(objectPath, outputFilename, libraries);
+        nn::linkSharedLibrary(objectPath, *libraryPath, libraries);
     llvm::sys::fs::remove(objectPath);
     if (err)
       return fail(std::move(err));
-  } else if (llvm::Error err = writeFile(outputFilename, bytes)) {
-    return fail("cannot write " + outputFilename + ": " +
-                llvm::toString(std::move(err)));
+  } else if (llvm::Error err =
+                 files.stage(outputFilename, [&](llvm::raw_ostream &os) {
+                   os << bytes;
+                   return llvm::Error::success();
+                 })) {
+    return fail(std::move(err));
   }
-
-  if (!headerFilename.empty()) {
-    std::string header;
-    llvm::raw_string_ostream headerStream(header);
-    nn::writeCHeader(functions, llvm::sys::path::filename(inputFilename),
-                     getGuard(headerFilename), headerStream);
-    if (llvm::Error err = writeFile(headerFilename, header))
-      return fail("cannot write " + headerFilename + ": " +
-                  llvm::toString(std::move(err)));
-  }
+  if (llvm::Error err = files.commit())
+    return fail(std::move(err));
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "nn/Runtime/CPURunner.h"
 #include "nn/Runtime/InlineTensor.h"
 #include "nn/Runtime/Npy.h"
+#include "nn/Tools/AtomicOutputs.h"
 #include "nn/Tools/ModuleFile.h"
 #include "nn/Tools/OutputPaths.h"
 #include "nn/Tools/ThreadsOption.h"
@@ -57,6 +58,10 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
+static int fail(llvm::Error err) {
+  return fail(llvm::toString(std::move(err)));
+}
+
 static bool startsLikeFile(llvm::StringRef spec) {
   return spec.starts_with("@") || !spec.contains('=');
 }
@@ -70,6 +75,10 @@ static llvm::Expected<HostTensor> loadInput(llvm::StringRef spec,
     if (!startsLikeFile(spec))
       return parseInlineTensor(spec);
     llvm::StringRef path = spec.starts_with("@") ? spec.drop_front() : spec;
+    if (path.empty())
+      return llvm::createStringError(
+          "--input needs a file name or an inline tensor, e.g. "
+          "--input=@x.npy or --input=\"2xf32=1 2\"");
     what += " (" + path.str() + ")";
     return readNpy(path);
   }();
@@ -170,9 +179,13 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
+  // All outputs or none: a failure leaves every earlier file as it was.
+  nn::AtomicOutputs files;
   for (auto [path, result] : llvm::zip(outputPaths, *results))
-    if (llvm::Error err = writeNpy(path, result))
-      return fail("cannot write " + path + ": " +
-                  llvm::toString(std::move(err)));
+    if (llvm::Error err = files.stage(
+            path, [&](llvm::raw_ostream &os) { return writeNpy(os, result); }))
+      return fail(std::move(err));
+  if (llvm::Error err = files.commit())
+    return fail(std::move(err));
   return 0;
 }

@@ -10,6 +10,7 @@
 #define NN_RUNTIME_NPY_H
 
 #include "nn/Runtime/HostTensor.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace mlir::nn::runtime {
 
@@ -32,6 +33,11 @@ llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
 /// renamed into place, so a failure never leaves a partial file. Returns an
 /// error if the file cannot be written.
 llvm::Error writeNpy(llvm::StringRef path, const HostTensor &tensor);
+
+/// Writes `tensor` to `os` in the .npy format writeNpy(path, ...) uses.
+/// Returns an error, writing nothing, if the header would not fit a version
+/// 1.0 file (a rank in the thousands).
+llvm::Error writeNpy(llvm::raw_ostream &os, const HostTensor &tensor);
 
 } // namespace mlir::nn::runtime
 
