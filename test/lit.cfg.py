@@ -53,3 +53,17 @@ for _name, _needed in (("haswell", _haswell), ("skylake-avx512", _skylake_avx512
                        ("znver4", _znver4)):
     if _needed <= _flags:
         config.available_features.add("cpu-" + _name)
+
+# Tests that need a lot of memory (the 2^31-element test) REQUIRE this.
+def _available_memory_gib():
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+if _available_memory_gib() >= 12:
+    config.available_features.add("memory-12g")

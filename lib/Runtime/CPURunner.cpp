@@ -253,10 +253,12 @@ nn::runtime::runFunctionOnCPU(ModuleOp module, StringRef name,
     for (int64_t &size : shape)
       if (ShapedType::isDynamic(size))
         size = dynamicDims[nextDynamic++];
-    llvm::Expected<int64_t> count = getNumElements(shape, result.kind);
-    if (!count)
-      return count.takeError();
-    results.emplace_back(result.kind, shape);
+    llvm::Expected<HostTensor> tensor = HostTensor::create(result.kind, shape);
+    if (!tensor)
+      return llvm::createStringError("result #" +
+                                     std::to_string(results.size()) + ": " +
+                                     llvm::toString(tensor.takeError()));
+    results.push_back(std::move(*tensor));
     descriptors.push_back(makeDescriptor(results.back().getData(), shape));
   }
   if (llvm::Error err = invoke(**engine, name, descriptors))

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -121,13 +122,61 @@ nn::runtime::getNumElements(llvm::ArrayRef<int64_t> shape, ElementKind kind) {
   return count;
 }
 
-HostTensor::HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape)
-    : kind(kind), shape(shape) {
+/// The granule count of a buffer for `bytes` bytes, at least 1 so that the
+/// data pointer of an empty tensor is not null.
+static size_t getStorageWords(size_t bytes) {
+  return std::max<size_t>(1, (bytes + 7) / 8);
+}
+
+HostTensor::HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape,
+                       std::unique_ptr<uint64_t[], Free> storage)
+    : kind(kind), shape(shape), storage(std::move(storage)) {
   numElements = 1;
   for (int64_t size : shape)
     numElements *= size;
-  size_t bytes = numElements * getByteWidth(kind);
-  storage.assign(std::max<size_t>(1, (bytes + 7) / 8), 0);
+  storageWords = getStorageWords(numElements * getByteWidth(kind));
+}
+
+static uint64_t *allocateStorage(size_t words) {
+  return static_cast<uint64_t *>(std::calloc(words, sizeof(uint64_t)));
+}
+
+HostTensor::HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape)
+    : HostTensor(kind, shape, nullptr) {
+  storage.reset(allocateStorage(storageWords));
+  if (!storage)
+    llvm::report_bad_alloc_error("HostTensor: out of memory");
+}
+
+llvm::Expected<HostTensor> HostTensor::create(ElementKind kind,
+                                              llvm::ArrayRef<int64_t> shape) {
+  llvm::Expected<int64_t> count = nn::runtime::getNumElements(shape, kind);
+  if (!count)
+    return count.takeError();
+  size_t bytes = *count * getByteWidth(kind);
+  std::unique_ptr<uint64_t[], Free> storage(
+      allocateStorage(getStorageWords(bytes)));
+  if (!storage) {
+    std::string type = "tensor<";
+    for (int64_t size : shape)
+      type += std::to_string(size) + "x";
+    type += getName(kind).str() + ">";
+    return llvm::createStringError("cannot allocate " + std::to_string(bytes) +
+                                   " bytes for " + type + ": out of memory");
+  }
+  return HostTensor(kind, shape, std::move(storage));
+}
+
+HostTensor::HostTensor(const HostTensor &other)
+    : HostTensor(other.kind, other.shape) {
+  std::memcpy(storage.get(), other.storage.get(),
+              storageWords * sizeof(uint64_t));
+}
+
+HostTensor &HostTensor::operator=(const HostTensor &other) {
+  if (this != &other)
+    *this = HostTensor(other);
+  return *this;
 }
 
 double HostTensor::getAsDouble(int64_t i) const {

@@ -10,8 +10,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "nn/InitAllDialects.h"
+#include "nn/Runtime/ArgumentSpec.h"
 #include "nn/Runtime/CPURunner.h"
-#include "nn/Runtime/InlineTensor.h"
 #include "nn/Runtime/Npy.h"
 #include "nn/Tools/AtomicOutputs.h"
 #include "nn/Tools/ModuleFile.h"
@@ -60,38 +60,6 @@ static int fail(const llvm::Twine &message) {
 
 static int fail(llvm::Error err) {
   return fail(llvm::toString(std::move(err)));
-}
-
-static bool startsLikeFile(llvm::StringRef spec) {
-  return spec.starts_with("@") || !spec.contains('=');
-}
-
-/// Loads --input number `index` for argument `index` of `signature`.
-static llvm::Expected<HostTensor> loadInput(llvm::StringRef spec,
-                                            const FunctionSignature &signature,
-                                            unsigned index) {
-  std::string what = "--input #" + std::to_string(index);
-  llvm::Expected<HostTensor> tensor = [&]() -> llvm::Expected<HostTensor> {
-    if (!startsLikeFile(spec))
-      return parseInlineTensor(spec);
-    llvm::StringRef path = spec.starts_with("@") ? spec.drop_front() : spec;
-    if (path.empty())
-      return llvm::createStringError(
-          "--input needs a file name or an inline tensor, e.g. "
-          "--input=@x.npy or --input=\"2xf32=1 2\"");
-    what += " (" + path.str() + ")";
-    return readNpy(path);
-  }();
-  if (!tensor)
-    return tensor.takeError();
-  // NumPy has no bf16: bf16 arguments take f32 data.
-  ElementKind wanted = signature.arguments[index].kind;
-  if (wanted == ElementKind::BF16 && tensor->getKind() == ElementKind::F32 &&
-      startsLikeFile(spec))
-    *tensor = tensor->convertTo(ElementKind::BF16);
-  if (llvm::Error err = checkArgument(signature, index, *tensor, what))
-    return std::move(err);
-  return tensor;
 }
 
 int main(int argc, char **argv) {
@@ -148,16 +116,15 @@ int main(int argc, char **argv) {
   // Never write over the module or an input.
   llvm::SmallVector<std::string> inputPaths = {inputFilename};
   for (llvm::StringRef spec : inputs)
-    if (startsLikeFile(spec))
-      inputPaths.push_back(
-          (spec.starts_with("@") ? spec.drop_front() : spec).str());
+    if (isFileArgumentSpec(spec))
+      inputPaths.push_back(getArgumentSpecPath(spec).str());
   if (std::optional<std::string> error =
           nn::checkOutputPaths(inputPaths, outputPaths))
     return fail(*error);
 
   llvm::SmallVector<HostTensor> arguments;
   for (auto [i, spec] : llvm::enumerate(inputs)) {
-    llvm::Expected<HostTensor> tensor = loadInput(spec, *signature, i);
+    llvm::Expected<HostTensor> tensor = loadArgument(spec, *signature, i);
     if (!tensor)
       return fail(llvm::toString(tensor.takeError()));
     arguments.push_back(std::move(*tensor));

@@ -17,6 +17,8 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,7 +71,20 @@ class HostTensor {
 public:
   /// A zero-filled tensor. `shape` must be static and have an element count
   /// for which getNumElements(shape, kind) succeeds; this is not checked.
+  /// Aborts with "out of memory" if the buffer cannot be allocated; use
+  /// create() for sizes that come from outside.
   HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape);
+
+  /// A zero-filled tensor, or an error if the shape is invalid (see
+  /// getNumElements) or its buffer cannot be allocated ("cannot allocate N
+  /// bytes for tensor<...>: out of memory").
+  static llvm::Expected<HostTensor> create(ElementKind kind,
+                                           llvm::ArrayRef<int64_t> shape);
+
+  HostTensor(const HostTensor &other);
+  HostTensor &operator=(const HostTensor &other);
+  HostTensor(HostTensor &&) = default;
+  HostTensor &operator=(HostTensor &&) = default;
 
   /// The element kind.
   ElementKind getKind() const { return kind; }
@@ -85,9 +100,9 @@ public:
   /// The element buffer, 8-byte aligned and owned by this tensor; valid
   /// until the tensor is destroyed or assigned to. Never null, even for
   /// empty tensors, so it can go in a memref descriptor.
-  void *getData() { return storage.data(); }
+  void *getData() { return storage.get(); }
   /// \copydoc getData()
-  const void *getData() const { return storage.data(); }
+  const void *getData() const { return storage.get(); }
 
   /// Element `i` (row-major linear index in [0, getNumElements())) widened
   /// to double.
@@ -114,8 +129,16 @@ private:
   ElementKind kind;
   llvm::SmallVector<int64_t> shape;
   int64_t numElements;
-  // Over-aligned, 8-byte granules: enough for every element kind.
-  std::vector<uint64_t> storage;
+  struct Free {
+    void operator()(uint64_t *p) const { std::free(p); }
+  };
+  HostTensor(ElementKind kind, llvm::ArrayRef<int64_t> shape,
+             std::unique_ptr<uint64_t[], Free> storage);
+  /// calloc'ed 8-byte granules (enough alignment for every element kind),
+  /// so that a failed allocation is an error rather than an exception.
+  std::unique_ptr<uint64_t[], Free> storage;
+  /// The number of granules (at least 1).
+  size_t storageWords;
 };
 
 } // namespace nn::runtime
