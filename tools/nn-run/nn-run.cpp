@@ -12,6 +12,7 @@
 #include "nn/InitAllDialects.h"
 #include "nn/Runtime/ArgumentSpec.h"
 #include "nn/Runtime/CPURunner.h"
+#include "nn/Runtime/CUDADriver.h"
 #include "nn/Runtime/Npy.h"
 #include "nn/Tools/AtomicOutputs.h"
 #include "nn/Tools/ModuleFile.h"
@@ -53,6 +54,18 @@ static cl::list<std::string> outputs(
              "results as <f4). Without --output, results are printed"),
     cl::value_desc("@file.npy"), cl::cat(category));
 
+namespace {
+enum class Device { CPU, CUDA };
+} // namespace
+
+static cl::opt<Device> device(
+    "device", cl::desc("Where to run the function (default: cpu)"),
+    cl::init(Device::CPU),
+    cl::values(clEnumValN(Device::CPU, "cpu", "this machine's CPU (JIT)"),
+               clEnumValN(Device::CUDA, "cuda",
+                          "an NVIDIA GPU through the CUDA driver")),
+    cl::cat(category));
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "nn-run") << message << "\n";
   return 1;
@@ -80,6 +93,20 @@ int main(int argc, char **argv) {
 
   if (std::optional<std::string> error = nn::checkThreadsOption(threads))
     return fail(*error);
+  if (device == Device::CUDA) {
+    // Say what is missing: the driver, a device, or (for now) the GPU
+    // pipeline itself.
+    llvm::Expected<CUDADriver> driver = CUDADriver::load();
+    if (!driver)
+      return fail("--device=cuda: " + llvm::toString(driver.takeError()));
+    llvm::Expected<int> count = driver->getDeviceCount();
+    if (!count)
+      return fail("--device=cuda: " + llvm::toString(count.takeError()));
+    if (*count == 0)
+      return fail("--device=cuda: the CUDA driver sees no GPU");
+    return fail("--device=cuda: this build of nn-run cannot run on a GPU "
+                "yet (the NVPTX backend is not built); use --device=cpu");
+  }
 
   DialectRegistry registry;
   nn::registerAllDialects(registry);
