@@ -67,3 +67,8 @@ def _available_memory_gib():
 
 if _available_memory_gib() >= 12:
     config.available_features.add("memory-12g")
+
+# Built with -DNN_ENABLE_SANITIZERS=...address...: the tools let ASan report
+# crashes instead of turning them into errors.
+if "address" in getattr(config, "nn_sanitizers", ""):
+    config.available_features.add("asan")

@@ -4,6 +4,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 
 using namespace mlir::nn;
 
@@ -14,9 +15,12 @@ static llvm::Error cannotWrite(llvm::StringRef path, const llvm::Twine &why) {
 AtomicOutputs::~AtomicOutputs() {
   if (committed)
     return;
-  for (const Staged &file : staged)
-    if (!file.tempPath.empty())
+  for (const Staged &file : staged) {
+    if (!file.tempPath.empty()) {
       llvm::sys::fs::remove(file.tempPath);
+      llvm::sys::DontRemoveFileOnSignal(file.tempPath);
+    }
+  }
 }
 
 llvm::Expected<std::string> AtomicOutputs::createTemporary(llvm::StringRef path,
@@ -33,6 +37,8 @@ llvm::Expected<std::string> AtomicOutputs::createTemporary(llvm::StringRef path,
   llvm::SmallString<256> tempPath;
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, tempPath))
     return cannotWrite(path, ec.message());
+  // An interrupted run (Ctrl-C, a kill) leaves no temporary behind either.
+  llvm::sys::RemoveFileOnSignal(tempPath);
   staged.push_back({path.str(), tempPath.str().str(), ""});
   return tempPath.str().str();
 }
@@ -79,6 +85,7 @@ llvm::Error AtomicOutputs::commit() {
   for (Staged &file : staged) {
     if (file.tempPath.empty())
       continue;
+    llvm::sys::DontRemoveFileOnSignal(file.tempPath);
     if (std::error_code ec = llvm::sys::fs::rename(file.tempPath, file.path)) {
       // Leave nothing behind: this and the later temporaries go.
       for (Staged &rest : staged)

@@ -20,6 +20,7 @@
 #include "nn/Target/CHeader.h"
 #include "nn/Target/CPUTarget.h"
 #include "nn/Tools/AtomicOutputs.h"
+#include "nn/Tools/CrashRecovery.h"
 #include "nn/Tools/ModuleFile.h"
 #include "nn/Tools/OutputPaths.h"
 #include "nn/Tools/ThreadsOption.h"
@@ -94,6 +95,8 @@ static std::string getGuard(llvm::StringRef path) {
   return "NN_" + guard;
 }
 
+static int process(int threads);
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::opt<int> &threads = nn::registerThreadsOption(
@@ -112,6 +115,12 @@ int main(int argc, char **argv) {
       "mlir/ExecutionEngine/CRunnerUtils.h),\ninputs first, then one per "
       "result whose buffer the caller allocates.\n");
 
+  return nn::runWithCrashRecovery("nn-compile", inputFilename,
+                                  [&] { return process(threads); });
+}
+
+/// Everything after the command line: a crash in here becomes an error.
+static int process(int threads) {
   if (std::optional<std::string> error = nn::checkThreadsOption(threads))
     return fail(*error);
   llvm::SmallVector<std::string> outputPaths = {outputFilename};

@@ -14,6 +14,7 @@
 #include "nn/InitAllDialects.h"
 #include "nn/InitAllPasses.h"
 #include "nn/Tools/AtomicOutputs.h"
+#include "nn/Tools/CrashRecovery.h"
 #include "nn/Tools/OutputPaths.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
@@ -23,30 +24,42 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
+static int process(int argc, char **argv, const std::string &inputFilename,
+                   const std::string &outputFilename,
+                   mlir::DialectRegistry &registry);
+
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::nn::registerAllPasses();
 
   mlir::DialectRegistry registry;
   mlir::nn::registerAllDialects(registry);
-  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+  std::pair<std::string, std::string> files = mlir::registerAndParseCLIOptions(
       argc, argv, "nn-opt: the nn-mlir optimizer driver\n", registry);
 
+  return mlir::nn::runWithCrashRecovery("nn-opt", files.first, [&] {
+    return process(argc, argv, files.first, files.second, registry);
+  });
+}
+
+static int process(int argc, char **argv, const std::string &inputFilename,
+                   const std::string &outputFilename,
+                   mlir::DialectRegistry &registry) {
   mlir::MlirOptMainConfig config =
       mlir::MlirOptMainConfig::createFromCLOptions();
-  std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> input;
-  if (inputFilename != "-" || outputFilename != "-") {
-    input = mlir::openInputFile(inputFilename, &errorMessage);
-    if (!input)
-      return fail(errorMessage);
-  }
-  // Standard output, and the options that print something else
-  // (--show-dialects, --list-passes): mlir-opt's own handling.
-  if (outputFilename == "-" || config.shouldShowDialects() ||
-      config.shouldListPasses())
+  // The options that print something else: mlir-opt's own handling.
+  if (config.shouldShowDialects() || config.shouldListPasses())
     return mlir::asMainReturnCode(
         mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputFilename, &errorMessage);
+  if (!input)
+    return fail(errorMessage);
+  if (outputFilename == "-")
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(llvm::outs(), std::move(input), registry, config));
 
   if (std::optional<std::string> error =
           mlir::nn::checkOutputPaths({inputFilename}, {outputFilename}))

@@ -15,6 +15,7 @@
 #include "nn/Runtime/CUDADriver.h"
 #include "nn/Runtime/Npy.h"
 #include "nn/Tools/AtomicOutputs.h"
+#include "nn/Tools/CrashRecovery.h"
 #include "nn/Tools/ModuleFile.h"
 #include "nn/Tools/OutputPaths.h"
 #include "nn/Tools/ThreadsOption.h"
@@ -75,6 +76,8 @@ static int fail(llvm::Error err) {
   return fail(llvm::toString(std::move(err)));
 }
 
+static int process(int threads);
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::opt<int> &threads = nn::registerThreadsOption(
@@ -91,6 +94,12 @@ int main(int argc, char **argv) {
       "must be ranked tensors\nof f16, bf16, f32 or f64; dynamic result sizes "
       "are computed from the inputs.\n");
 
+  return nn::runWithCrashRecovery("nn-run", inputFilename,
+                                  [&] { return process(threads); });
+}
+
+/// Everything after the command line: a crash in here becomes an error.
+static int process(int threads) {
   if (std::optional<std::string> error = nn::checkThreadsOption(threads))
     return fail(*error);
   if (device == Device::CUDA) {
@@ -175,10 +184,14 @@ int main(int argc, char **argv) {
   }
   // All outputs or none: a failure leaves every earlier file as it was.
   nn::AtomicOutputs files;
-  for (auto [path, result] : llvm::zip(outputPaths, *results))
-    if (llvm::Error err = files.stage(
-            path, [&](llvm::raw_ostream &os) { return writeNpy(os, result); }))
+  for (size_t i = 0; i < outputPaths.size(); ++i) {
+    const HostTensor &result = (*results)[i];
+    if (llvm::Error err =
+            files.stage(outputPaths[i], [&](llvm::raw_ostream &os) {
+              return writeNpy(os, result);
+            }))
       return fail(std::move(err));
+  }
   if (llvm::Error err = files.commit())
     return fail(std::move(err));
   return 0;
