@@ -72,3 +72,11 @@ if _available_memory_gib() >= 12:
 # crashes instead of turning them into errors.
 if "address" in getattr(config, "nn_sanitizers", ""):
     config.available_features.add("asan")
+
+# ptxas from the CUDA toolkit checks the GPU kernels' PTX.
+import shutil as _shutil
+_ptxas = _shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas" if os.path.exists("/usr/local/cuda/bin/ptxas") else None)
+if _ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%nn_ptxas", _ptxas))

@@ -125,4 +125,7 @@ void nn::registerCPUPipeline() {
       buildCPUPipeline);
 }
 
-void nn::registerAllPipelines() { registerCPUPipeline(); }
+void nn::registerAllPipelines() {
+  registerCPUPipeline();
+  registerGPUPipeline();
+}

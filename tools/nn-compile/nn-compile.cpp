@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -39,7 +40,8 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitKind { Object, Shared, Assembly, LLVMIR, MLIR };
+enum class EmitKind { Object, Shared, Assembly, LLVMIR, MLIR, PTX, Cubin };
+enum class Target { CPU, NVPTX };
 } // namespace
 
 static cl::OptionCategory category("nn-compile options");
@@ -60,6 +62,10 @@ static cl::opt<EmitKind> emitKind(
                           "a shared library (.so) needing only libc and libm"),
                clEnumValN(EmitKind::Assembly, "asm", "x86-64 assembly"),
                clEnumValN(EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
+               clEnumValN(EmitKind::PTX, "ptx",
+                          "--target=nvptx: the kernels' PTX"),
+               clEnumValN(EmitKind::Cubin, "cubin",
+                          "--target=nvptx: the kernels' cubin (runs ptxas)"),
                clEnumValN(EmitKind::MLIR, "mlir",
                           "the module after --nn-cpu-pipeline (LLVM dialect)")),
     cl::cat(category));
@@ -69,6 +75,24 @@ static cl::opt<std::string> headerFilename(
     cl::desc("Also write a C header declaring the _mlir_ciface_ functions "
              "with their shapes in comments"),
     cl::value_desc("file.h"), cl::init(""), cl::cat(category));
+
+static cl::opt<Target>
+    target("target", cl::desc("What to compile for (default: cpu)"),
+           cl::init(Target::CPU),
+           cl::values(clEnumValN(Target::CPU, "cpu", "x86-64 CPUs"),
+                      clEnumValN(Target::NVPTX, "nvptx",
+                                 "NVIDIA GPUs (--emit=ptx|cubin|mlir)")),
+           cl::cat(category));
+
+static cl::opt<std::string>
+    chip("chip",
+         cl::desc("--target=nvptx: the SM architecture (default sm_90)"),
+         cl::value_desc("sm_XY"), cl::init("sm_90"), cl::cat(category));
+
+static cl::opt<std::string> ptxFeatures(
+    "features",
+    cl::desc("--target=nvptx: NVPTX features, e.g. +ptx80 (the default)"),
+    cl::value_desc("+ptxNN"), cl::init("+ptx80"), cl::cat(category));
 
 static cl::opt<std::string> targetCPU(
     "target-cpu",
@@ -120,9 +144,59 @@ int main(int argc, char **argv) {
 }
 
 /// Everything after the command line: a crash in here becomes an error.
+/// Stages the --header file, if one was asked for.
+static llvm::Error stageHeader(nn::AtomicOutputs &files,
+                               llvm::ArrayRef<nn::CompiledFunction> functions) {
+  if (headerFilename.empty())
+    return llvm::Error::success();
+  return files.stage(headerFilename, [&](llvm::raw_ostream &os) {
+    nn::writeCHeader(functions, llvm::sys::path::filename(inputFilename),
+                     getGuard(headerFilename), os);
+    return llvm::Error::success();
+  });
+}
+
+/// Writes `bytes` to -o, and the header, all or nothing.
+static int writeOutputs(llvm::ArrayRef<nn::CompiledFunction> functions,
+                        llvm::StringRef bytes) {
+  nn::AtomicOutputs files;
+  if (llvm::Error err = stageHeader(files, functions))
+    return fail(std::move(err));
+  if (llvm::Error err = files.stage(outputFilename, [&](llvm::raw_ostream &os) {
+        os << bytes;
+        return llvm::Error::success();
+      }))
+    return fail(std::move(err));
+  if (llvm::Error err = files.commit())
+    return fail(std::move(err));
+  return 0;
+}
+
+/// The kernel image of the module's one gpu.binary (PTX text or cubin).
+static llvm::Expected<std::string> getGPUImage(ModuleOp module) {
+  std::string image;
+  unsigned binaries = 0;
+  module.walk([&](gpu::BinaryOp binary) {
+    ++binaries;
+    for (Attribute object : binary.getObjects())
+      image = cast<gpu::ObjectAttr>(object).getObject().getValue().str();
+  });
+  if (binaries != 1)
+    return llvm::createStringError(
+        "expected one gpu.binary after --nn-gpu-pipeline, found " +
+        std::to_string(binaries) + " (no nn.logsoftmax to compile?)");
+  return image;
+}
+
 static int process(int threads) {
   if (std::optional<std::string> error = nn::checkThreadsOption(threads))
     return fail(*error);
+  bool gpuEmit = emitKind == EmitKind::PTX || emitKind == EmitKind::Cubin;
+  if (target == Target::CPU && gpuEmit)
+    return fail("--emit=ptx and --emit=cubin need --target=nvptx");
+  if (target == Target::NVPTX && !gpuEmit && emitKind != EmitKind::MLIR)
+    return fail("--target=nvptx writes --emit=ptx, cubin or mlir; a shared "
+                "library with the CUDA launcher is not available yet");
   llvm::SmallVector<std::string> outputPaths = {outputFilename};
   if (!headerFilename.empty())
     outputPaths.push_back(headerFilename);
@@ -151,6 +225,28 @@ static int process(int threads) {
     if (!signature)
       return fail(inputFilename + ": " + llvm::toString(signature.takeError()));
     functions.push_back({func.getName().str(), std::move(*signature)});
+  }
+
+  if (target == Target::NVPTX) {
+    nn::GPUPipelineOptions options;
+    options.chip = chip;
+    options.features = ptxFeatures;
+    options.format = emitKind == EmitKind::Cubin ? "bin" : "isa";
+    PassManager pm(&context);
+    nn::buildGPUPipeline(pm, options);
+    if (failed(pm.run(*module)))
+      return fail(inputFilename + ": lowering with --nn-gpu-pipeline failed");
+    std::string bytes;
+    if (emitKind == EmitKind::MLIR) {
+      llvm::raw_string_ostream os(bytes);
+      module->print(os);
+    } else {
+      llvm::Expected<std::string> image = getGPUImage(*module);
+      if (!image)
+        return fail(inputFilename + ": " + llvm::toString(image.takeError()));
+      bytes = std::move(*image);
+    }
+    return writeOutputs(functions, bytes);
   }
 
   auto machine = nn::createCPUTargetMachine(targetCPU);
@@ -188,46 +284,33 @@ static int process(int threads) {
     }
   }
 
-  // The header and the main output are written all or nothing.
+  if (emitKind != EmitKind::Shared)
+    return writeOutputs(functions, bytes);
+
+  // A shared library, linked from the object, and the header: all or
+  // nothing.
   nn::AtomicOutputs files;
-  if (!headerFilename.empty()) {
-    if (llvm::Error err =
-            files.stage(headerFilename, [&](llvm::raw_ostream &os) {
-              nn::writeCHeader(functions,
-                               llvm::sys::path::filename(inputFilename),
-                               getGuard(headerFilename), os);
-              return llvm::Error::success();
-            }))
-      return fail(std::move(err));
-  }
-  if (emitKind == EmitKind::Shared) {
-    llvm::Expected<std::string> libraryPath = files.stageByName(outputFilename);
-    if (!libraryPath)
-      return fail(libraryPath.takeError());
-    llvm::SmallString<128> objectPath;
-    int fd;
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "nn-compile", "o", fd, objectPath))
-      return fail("cannot create a temporary object file: " + ec.message());
-    {
-      llvm::raw_fd_ostream objectFile(fd, /*shouldClose=*/true);
-      objectFile << bytes;
-    }
-    llvm::SmallVector<std::string> libraries;
-    if (threads != 1)
-      libraries.push_back("omp");
-    llvm::Error err =
-        nn::linkSharedLibrary(objectPath, *libraryPath, libraries);
-    llvm::sys::fs::remove(objectPath);
-    if (err)
-      return fail(std::move(err));
-  } else if (llvm::Error err =
-                 files.stage(outputFilename, [&](llvm::raw_ostream &os) {
-                   os << bytes;
-                   return llvm::Error::success();
-                 })) {
+  if (llvm::Error err = stageHeader(files, functions))
     return fail(std::move(err));
+  llvm::Expected<std::string> libraryPath = files.stageByName(outputFilename);
+  if (!libraryPath)
+    return fail(libraryPath.takeError());
+  llvm::SmallString<128> objectPath;
+  int fd;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("nn-compile", "o", fd, objectPath))
+    return fail("cannot create a temporary object file: " + ec.message());
+  {
+    llvm::raw_fd_ostream objectFile(fd, /*shouldClose=*/true);
+    objectFile << bytes;
   }
+  llvm::SmallVector<std::string> libraries;
+  if (threads != 1)
+    libraries.push_back("omp");
+  llvm::Error err = nn::linkSharedLibrary(objectPath, *libraryPath, libraries);
+  llvm::sys::fs::remove(objectPath);
+  if (err)
+    return fail(std::move(err));
   if (llvm::Error err = files.commit())
     return fail(std::move(err));
   return 0;

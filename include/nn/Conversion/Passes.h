@@ -10,6 +10,7 @@
 #ifndef NN_CONVERSION_PASSES_H
 #define NN_CONVERSION_PASSES_H
 
+#include "nn/Conversion/NNToGPU/NNToGPU.h"
 #include "nn/Conversion/NNToLinalg/NNToLinalg.h"
 #include "nn/Conversion/NNToVector/NNToVector.h"
 

@@ -71,4 +71,40 @@ def ConvertNNToVectorPass : Pass<"nn-to-vector"> {
   ];
 }
 
+def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower functions of nn ops to GPU kernel launches";
+  let description = [{
+    Rewrites every function that contains `nn.logsoftmax` into a host
+    function on memrefs (device buffers; results become trailing
+    out-parameters written by the kernels; `llvm.emit_c_interface` set) that
+    launches one `gpu.launch` per op. The function body must consist of
+    `nn.logsoftmax` ops on its arguments or on each other; anything else is
+    an error. Kernels:
+
+    - last dim, `warp`: one warp per row, 8 rows per block, a strided online
+      max+sum per lane, xor-shuffle reductions, then the write pass;
+    - last dim, `block`: one 256-thread block per row, warp shuffles, then
+      the 8 warp partials through shared memory;
+    - other dims: one thread per column of the contiguous inner dims walking
+      the reduced dim, so that accesses are coalesced.
+
+    `auto` takes `warp` for rows up to `warp-row-limit` elements and `block`
+    above, at compile time for static rows and at run time otherwise. f16
+    and bf16 accumulate in f32 and round once on store.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"auto\"",
+           "Kernel for last-dim rows: auto, warp or block">,
+    Option<"warpRowLimit", "warp-row-limit", "int64_t", /*default=*/"1024",
+           "Longest row that auto gives to one warp">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // NN_CONVERSION_PASSES_TD

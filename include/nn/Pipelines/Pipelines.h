@@ -12,6 +12,8 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <string>
+
 namespace mlir {
 class OpPassManager;
 
@@ -76,6 +78,53 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(4)};
 };
 
+/// Options of the GPU pipeline (`--nn-gpu-pipeline="opt=value ..."`), for
+/// NVIDIA GPUs through NVVM. A default-constructed value targets an H100.
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  /// The SM architecture the kernels are compiled for.
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("Target SM architecture, e.g. sm_80 or sm_90"),
+      llvm::cl::init("sm_90")};
+  /// LLVM NVPTX target features; sm_90 needs +ptx78 or newer.
+  PassOptions::Option<std::string> features{
+      *this, "features", llvm::cl::desc("NVPTX target features"),
+      llvm::cl::init("+ptx80")};
+  /// How the gpu.module is serialized: `isa` (PTX text, needs no external
+  /// tool), `bin` (cubin, runs ptxas from the CUDA toolkit) or `fatbin`.
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Kernel image format: isa (PTX), bin (cubin, via "
+                     "ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  /// The bit width of `index` on the host side.
+  PassOptions::Option<int64_t> indexBitwidth{
+      *this, "index-bitwidth",
+      llvm::cl::desc("Bit width of index values on the host"),
+      llvm::cl::init(64)};
+  /// The last-dim kernel: see `--nn-to-gpu`'s `strategy`.
+  PassOptions::Option<std::string> strategy{
+      *this, "strategy",
+      llvm::cl::desc("Last-dim kernel: auto (by row length), warp (a warp "
+                     "per row) or block (a block per row)"),
+      llvm::cl::init("auto")};
+  /// The longest row that `auto` gives to one warp.
+  PassOptions::Option<int64_t> warpRowLimit{
+      *this, "warp-row-limit",
+      llvm::cl::desc("Longest row that auto gives to one warp"),
+      llvm::cl::init(1024)};
+  /// The CUDA toolkit: libdevice (for exp and log) and ptxas come from it.
+  /// Empty: getDefaultCUDAToolkitPath().
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit directory (libdevice, ptxas); default "
+                     "$CUDA_HOME, $CUDA_ROOT, $CUDA_PATH or /usr/local/cuda"),
+      llvm::cl::init("")};
+};
+
+/// $CUDA_HOME, $CUDA_ROOT or $CUDA_PATH, the first set, else /usr/local/cuda.
+std::string getDefaultCUDAToolkitPath();
+
 /// The widest vector register of the CPU running this process, in bits, from
 /// LLVM's host feature detection: 512 with AVX-512F, 256 with AVX, else 128.
 /// See getNativeVectorBits() for a TargetMachine instead.
@@ -101,6 +150,16 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 void registerCPUPipeline();
 
 /// Registers every nn pipeline (currently only registerCPUPipeline()).
+/// Adds to `pm` the GPU pipeline: `--nn-to-gpu` (every function made of
+/// nn.logsoftmax ops becomes kernel launches on device buffers, results as
+/// out-parameters), then upstream's GPU-to-NVVM lowering, which serializes
+/// the kernels into a gpu.binary in `options.format` and lowers the host
+/// code to the LLVM dialect. Failures are reported when `pm` runs.
+void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
+
+/// Registers `--nn-gpu-pipeline` (buildGPUPipeline) with the pass registry.
+void registerGPUPipeline();
+
 void registerAllPipelines();
 
 } // namespace nn

@@ -1,0 +1,56 @@
+//===- NNToGPU.h - Lower nn to GPU kernels ----------------------*- C++ -*-===//
+///
+/// \file
+/// The GPU lowering of nn.logsoftmax: functions made of nn.logsoftmax ops
+/// become host functions on memrefs (device pointers, results as trailing
+/// out-parameters) that launch `gpu.launch` kernels.
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef NN_CONVERSION_NNTOGPU_NNTOGPU_H
+#define NN_CONVERSION_NNTOGPU_NNTOGPU_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::nn {
+
+#define GEN_PASS_DECL_CONVERTNNTOGPUPASS
+#include "nn/Conversion/Passes.h.inc"
+
+/// The gpu.module the kernels are outlined into: one image holds them all.
+/// Kernels are named `<function>_<op number>_<strategy>`.
+constexpr llvm::StringLiteral kGPUKernelModuleName = "nn_kernels";
+
+/// Which kernel handles a slice along the last dim.
+enum class GPURowStrategy {
+  /// Warp per row up to `warpRowLimit` elements, block per row above; chosen
+  /// at run time when the row length is dynamic.
+  Auto,
+  /// One warp (32 threads) per row, 8 rows per block, shuffle reductions.
+  WarpPerRow,
+  /// One block (256 threads) per row, warp shuffles then shared memory.
+  BlockPerRow,
+};
+
+/// Options of the GPU kernels.
+struct GPUKernelOptions {
+  /// The kernel for last-dim slices.
+  GPURowStrategy strategy = GPURowStrategy::Auto;
+  /// The longest row the Auto strategy gives to one warp.
+  int64_t warpRowLimit = 1024;
+};
+
+/// Rewrites `func`, whose body must consist of nn.logsoftmax ops on its
+/// arguments (or on each other) and a return, into a function on memrefs
+/// with the results as trailing out-parameters, launching one kernel per
+/// op. The new function keeps the name and carries `llvm.emit_c_interface`.
+/// Returns failure, with an error at the offending op, for any other body.
+LogicalResult lowerFunctionToGPU(func::FuncOp func,
+                                 const GPUKernelOptions &options);
+
+} // namespace mlir::nn
+
+#endif // NN_CONVERSION_NNTOGPU_NNTOGPU_H
