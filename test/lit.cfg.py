@@ -80,3 +80,18 @@ _ptxas = _shutil.which("ptxas") or (
 if _ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%nn_ptxas", _ptxas))
+
+# A usable NVIDIA GPU (driver, cuInit, one device): GPU execution tests
+# REQUIRE it and are reported UNSUPPORTED elsewhere.
+def _has_cuda_device():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 \
+        and count.value > 0
+
+if _has_cuda_device():
+    config.available_features.add("cuda")

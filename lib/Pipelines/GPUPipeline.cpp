@@ -12,6 +12,7 @@
 #include "nn/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -46,6 +47,8 @@ void nn::buildGPUPipeline(OpPassManager &pm,
   // is linked from the toolkit named here, not found through the
   // environment, so that results do not depend on CUDA_HOME being set.
   pm.addPass(createGpuKernelOutliningPass());
+  // gpu.alloc, gpu.memcpy and gpu.dealloc lower only in their async forms.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

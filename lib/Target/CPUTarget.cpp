@@ -160,7 +160,9 @@ llvm::Error nn::linkSharedLibrary(llvm::StringRef objectPath,
   llvm::SmallVector<std::string> args = {
       *driver, "-shared", "-o", tempPath.str().str(), objectPath.str()};
   for (const std::string &library : libraries)
-    args.push_back("-l" + library);
+    // A path names an archive or object to link in; a name, a -l library.
+    args.push_back(llvm::StringRef(library).contains('/') ? library
+                                                          : "-l" + library);
   args.push_back("-lm");
   llvm::SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
   std::string message;

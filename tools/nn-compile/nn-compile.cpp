@@ -172,6 +172,50 @@ static int writeOutputs(llvm::ArrayRef<nn::CompiledFunction> functions,
   return 0;
 }
 
+/// Links `object` with `libraries` into the -o shared library and writes
+/// the header, all or nothing.
+static int writeSharedLibrary(llvm::ArrayRef<nn::CompiledFunction> functions,
+                              llvm::StringRef object,
+                              llvm::ArrayRef<std::string> libraries) {
+  nn::AtomicOutputs files;
+  if (llvm::Error err = stageHeader(files, functions))
+    return fail(std::move(err));
+  llvm::Expected<std::string> libraryPath = files.stageByName(outputFilename);
+  if (!libraryPath)
+    return fail(libraryPath.takeError());
+  llvm::SmallString<128> objectPath;
+  int fd;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("nn-compile", "o", fd, objectPath))
+    return fail("cannot create a temporary object file: " + ec.message());
+  {
+    llvm::raw_fd_ostream objectFile(fd, /*shouldClose=*/true);
+    objectFile << object;
+  }
+  llvm::Error err = nn::linkSharedLibrary(objectPath, *libraryPath, libraries);
+  llvm::sys::fs::remove(objectPath);
+  if (err)
+    return fail(std::move(err));
+  if (llvm::Error err = files.commit())
+    return fail(std::move(err));
+  return 0;
+}
+
+/// libNNCUDARuntime.a beside an installed nn-compile (../lib), else the
+/// one of the build tree; empty if neither exists.
+static std::string findCUDARuntimeArchive() {
+  std::string self = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&findCUDARuntimeArchive));
+  llvm::SmallString<256> installed(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(self)));
+  llvm::sys::path::append(installed, "lib", "libNNCUDARuntime.a");
+  if (llvm::sys::fs::exists(installed))
+    return installed.str().str();
+  if (llvm::sys::fs::exists(NN_CUDA_RUNTIME_ARCHIVE))
+    return NN_CUDA_RUNTIME_ARCHIVE;
+  return "";
+}
+
 /// The kernel image of the module's one gpu.binary (PTX text or cubin).
 static llvm::Expected<std::string> getGPUImage(ModuleOp module) {
   std::string image;
@@ -194,9 +238,9 @@ static int process(int threads) {
   bool gpuEmit = emitKind == EmitKind::PTX || emitKind == EmitKind::Cubin;
   if (target == Target::CPU && gpuEmit)
     return fail("--emit=ptx and --emit=cubin need --target=nvptx");
-  if (target == Target::NVPTX && !gpuEmit && emitKind != EmitKind::MLIR)
-    return fail("--target=nvptx writes --emit=ptx, cubin or mlir; a shared "
-                "library with the CUDA launcher is not available yet");
+  if (target == Target::NVPTX && !gpuEmit && emitKind != EmitKind::MLIR &&
+      emitKind != EmitKind::Shared)
+    return fail("--target=nvptx writes --emit=ptx, cubin, shared or mlir");
   llvm::SmallVector<std::string> outputPaths = {outputFilename};
   if (!headerFilename.empty())
     outputPaths.push_back(headerFilename);
@@ -240,13 +284,34 @@ static int process(int threads) {
     if (emitKind == EmitKind::MLIR) {
       llvm::raw_string_ostream os(bytes);
       module->print(os);
-    } else {
+    } else if (emitKind != EmitKind::Shared) {
       llvm::Expected<std::string> image = getGPUImage(*module);
       if (!image)
         return fail(inputFilename + ": " + llvm::toString(image.takeError()));
       bytes = std::move(*image);
     }
-    return writeOutputs(functions, bytes);
+    if (emitKind != EmitKind::Shared)
+      return writeOutputs(functions, bytes);
+    // The host code, with the kernel image inside, for this machine's CPU,
+    // linked with the CUDA runtime functions.
+    auto machine = nn::createCPUTargetMachine(targetCPU);
+    if (!machine)
+      return fail(machine.takeError());
+    llvm::LLVMContext llvmContext;
+    auto llvmModule =
+        nn::translateToOptimizedLLVMIR(*module, llvmContext, **machine);
+    if (!llvmModule)
+      return fail(llvmModule.takeError());
+    llvm::SmallString<0> object;
+    llvm::raw_svector_ostream os(object);
+    if (llvm::Error err = nn::emitMachineCode(
+            **llvmModule, **machine, llvm::CodeGenFileType::ObjectFile, os))
+      return fail(std::move(err));
+    std::string runtime = findCUDARuntimeArchive();
+    if (runtime.empty())
+      return fail("cannot find libNNCUDARuntime.a (the CUDA runtime "
+                  "functions) beside nn-compile or in its build tree");
+    return writeSharedLibrary(functions, object, {runtime});
   }
 
   auto machine = nn::createCPUTargetMachine(targetCPU);
@@ -287,31 +352,8 @@ static int process(int threads) {
   if (emitKind != EmitKind::Shared)
     return writeOutputs(functions, bytes);
 
-  // A shared library, linked from the object, and the header: all or
-  // nothing.
-  nn::AtomicOutputs files;
-  if (llvm::Error err = stageHeader(files, functions))
-    return fail(std::move(err));
-  llvm::Expected<std::string> libraryPath = files.stageByName(outputFilename);
-  if (!libraryPath)
-    return fail(libraryPath.takeError());
-  llvm::SmallString<128> objectPath;
-  int fd;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("nn-compile", "o", fd, objectPath))
-    return fail("cannot create a temporary object file: " + ec.message());
-  {
-    llvm::raw_fd_ostream objectFile(fd, /*shouldClose=*/true);
-    objectFile << bytes;
-  }
   llvm::SmallVector<std::string> libraries;
   if (threads != 1)
     libraries.push_back("omp");
-  llvm::Error err = nn::linkSharedLibrary(objectPath, *libraryPath, libraries);
-  llvm::sys::fs::remove(objectPath);
-  if (err)
-    return fail(std::move(err));
-  if (llvm::Error err = files.commit())
-    return fail(std::move(err));
-  return 0;
+  return writeSharedLibrary(functions, bytes, libraries);
 }

@@ -68,7 +68,8 @@ llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
 /// Links the object file `objectPath` into the shared library `outputPath`
 /// with a C compiler driver: the clang of the LLVM that nn-mlir was built
 /// against if it exists, else `clang-22`, `clang` or `cc` from PATH. Passes
-/// `-l<lib>` for each of `libraries`, then `-lm`. The library is linked to a
+/// `-l<lib>` for each of `libraries` (an entry containing '/' is a file,
+/// e.g. a static archive, linked in as it is), then `-lm`. The library is linked to a
 /// temporary next to `outputPath` and renamed into place, so a failure never
 /// leaves a partial file. Returns an error if no driver is found, the
 /// temporary cannot be created, the link fails, or the rename fails.

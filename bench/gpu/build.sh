@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Step 1 of the GPU flow, on a machine with nn-mlir built (no GPU needed):
+# compiles the GPU kernels that run.py checks and times into DIR (default
+# bench/gpu/artifacts) as nn-compile --target=nvptx --emit=shared libraries.
+# Each takes dynamic sizes, so one library serves every shape of its kind.
+#
+#   bash bench/gpu/build.sh [DIR] [--chip=sm_90] [--features=+ptx80]
+#
+# Step 2, on the GPU machine (CUDA driver, PyTorch; no MLIR needed):
+#   python3 run.py --check --bench        (from DIR, a copy of this folder)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out="$here/artifacts"
+flags=()
+for arg in "$@"; do
+  case "$arg" in
+    --chip=*|--features=*) flags+=("$arg") ;;
+    -*) echo "build.sh: unknown option '$arg'" >&2; exit 2 ;;
+    *) out=$arg ;;
+  esac
+done
+nn_compile=${NN_COMPILE:-$root/build/bin/nn-compile}
+[ -x "$nn_compile" ] || { echo "build.sh: $nn_compile not built (bash scripts/build.sh)" >&2; exit 1; }
+mkdir -p "$out"
+
+# name  element-type  result-type  rank  dim
+kernels=(
+  "rows_f32 f32 f32 2 1" "rows_bf16 bf16 bf16 2 1" "rows_f16 f16 f16 2 1"
+  "rows_f64 f64 f64 2 1" "rows_f16_to_f32 f16 f32 2 1"
+  "mid_f32 f32 f32 3 1" "mid_bf16 bf16 bf16 3 1" "first_f32 f32 f32 3 0"
+  "vector_f32 f32 f32 1 0" "rank4_f32 f32 f32 4 2"
+)
+for spec in "${kernels[@]}"; do
+  read -r name in_t out_t rank dim <<<"$spec"
+  shape=$(printf '?x%.0s' $(seq "$rank"))
+  cat >"$out/$name.mlir" <<MLIR
+func.func @$name(%x: tensor<${shape}${in_t}>) -> tensor<${shape}${out_t}> {
+  %y = nn.logsoftmax %x, dim = $dim : tensor<${shape}${in_t}> -> tensor<${shape}${out_t}>
+  return %y : tensor<${shape}${out_t}>
+}
+MLIR
+  "$nn_compile" "$out/$name.mlir" --target=nvptx --emit=shared \
+    ${flags[@]+"${flags[@]}"} -o "$out/lib$name.so"
+  echo "$name $in_t $out_t $rank $dim" 
+done >"$out/kernels.txt"
+cp "$here/run.py" "$out/"
+echo "build.sh: $(wc -l <"$out/kernels.txt") kernels in $out ($(du -sh "$out" | cut -f1)); copy it to the GPU machine and run: python3 run.py --check --bench"

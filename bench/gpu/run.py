@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Step 2 of the GPU flow (step 1 is build.sh): on a machine with an NVIDIA
+GPU, its driver and PyTorch (no MLIR), checks and times the kernels that
+build.sh compiled into this folder.
+
+  python3 run.py --check     correctness: every kernel kind, element type,
+                             dim, size (0, 1, odd, huge) and the spec's edge
+                             rows, against a float64 reference
+  python3 run.py --bench     nn-mlir vs torch.log_softmax vs torch.compile'd
+                             log_softmax vs a device-to-device copy; medians,
+                             a Markdown table on stdout
+
+The kernels take the _mlir_ciface_ ABI: pointers to memref descriptors
+whose buffers are device memory (here, torch CUDA tensors); each call runs
+on its own stream and synchronizes before returning. Exit status 1 on any
+failed check or CUDA error (printed by name).
+"""
+import argparse
+import ctypes
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TYPES = {"f16": torch.float16, "bf16": torch.bfloat16,
+         "f32": torch.float32, "f64": torch.float64}
+TOLERANCE = {"f64": 1e-12, "f32": 1e-5, "f16": 2e-3, "bf16": 2e-2}
+
+
+def descriptor(tensor):
+    """A StridedMemRefType descriptor of a contiguous tensor."""
+    rank = tensor.dim()
+    fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
+              ("offset", ctypes.c_int64)]
+    if rank:
+        fields += [("sizes", ctypes.c_int64 * rank),
+                   ("strides", ctypes.c_int64 * rank)]
+    desc = type("Memref%d" % rank, (ctypes.Structure,), {"_fields_": fields})()
+    desc.allocated = desc.aligned = tensor.data_ptr()
+    desc.offset = 0
+    for i in range(rank):
+        desc.sizes[i] = tensor.shape[i]
+        desc.strides[i] = tensor.stride(i)
+    return desc
+
+
+class Kernel:
+    def __init__(self, line):
+        self.name, self.in_t, self.out_t, rank, dim = line.split()
+        self.rank, self.dim = int(rank), int(dim)
+        self.lib = ctypes.CDLL(os.path.join(HERE, "lib%s.so" % self.name))
+        self.lib.nn_cuda_last_error.restype = ctypes.c_char_p
+        self.function = getattr(self.lib, "_mlir_ciface_" + self.name)
+
+    def __call__(self, x, y=None):
+        if y is None:
+            y = torch.empty(x.shape, dtype=TYPES[self.out_t], device=x.device)
+        torch.cuda.synchronize()  # x is written on torch's stream
+        xd, yd = descriptor(x), descriptor(y)
+        self.function(ctypes.byref(xd), ctypes.byref(yd))
+        error = self.lib.nn_cuda_last_error()
+        if error:
+            sys.exit("run.py: %s: %s" % (self.name, error.decode()))
+        return y
+
+
+def load_kernels():
+    with open(os.path.join(HERE, "kernels.txt")) as f:
+        return {k.name: k for k in map(Kernel, filter(None, f.read().splitlines()))}
+
+
+def check_one(kernel, x, label):
+    """Compares kernel(x) with float64 log-softmax of the same values."""
+    y = kernel(x).cpu().double()
+    ref = torch.log_softmax(x.cpu().double(), dim=kernel.dim) if x.numel() \
+        else x.cpu().double()
+    if kernel.out_t in ("f16", "bf16"):
+        ref = ref.to(TYPES[kernel.out_t]).double()
+    tol = TOLERANCE[kernel.out_t]
+    same_special = torch.equal(torch.isnan(y), torch.isnan(ref)) and \
+        torch.equal(torch.isinf(y) & (y > 0), torch.isinf(ref) & (ref > 0)) and \
+        torch.equal(torch.isinf(y) & (y < 0), torch.isinf(ref) & (ref < 0))
+    finite = torch.isfinite(ref)
+    error = (y[finite] - ref[finite]).abs() - tol * (1 + ref[finite].abs())
+    ok = same_special and (error.numel() == 0 or error.max().item() <= 0)
+    print("%s %s %s" % ("PASS" if ok else "FAIL", kernel.name, label))
+    return ok
+
+
+def edge_rows(t):
+    inf, nan = float("inf"), float("nan")
+    rows = {"0-1-2": [0, 1, 2], "all-neg-inf": [-inf] * 3,
+            "some-neg-inf": [-inf, 1, 2], "pos-inf": [inf, 1, 2],
+            "nan": [nan, 1, 2], "offset-1e4": [1e4, 1e4 + 1, 1e4 + 2]}
+    if t in ("f32", "f64"):
+        rows["1e30"] = [1e30, -1e30, 0]
+        rows["3.4e38"] = [3.4e38, 3.4e38, 0]
+    return rows
+
+
+def check(kernels):
+    torch.manual_seed(0)
+    ok = True
+    for k in kernels.values():
+        dtype = TYPES[k.in_t]
+        if k.rank == 2:
+            shapes = [(1, 1), (3, 7), (17, 33), (64, 1000), (8, 1025),
+                      (4, 5000), (2, 128256), (1, 1000000), (0, 8), (8, 0)]
+        elif k.rank == 3:
+            shapes = [(4, 1000, 33), (1000, 3, 5), (2, 1, 7), (3, 70001, 2)]
+        elif k.rank == 1:
+            shapes = [(0,), (1,), (100000,)]
+        else:
+            shapes = [(2, 3, 77, 5)]
+        for shape in shapes:
+            x = (torch.randn(shape, dtype=torch.float64) * 10).to(dtype).cuda()
+            ok &= check_one(k, x, "x".join(map(str, shape)))
+        if k.rank == 2:
+            for label, row in edge_rows(k.in_t).items():
+                x = torch.tensor([row], dtype=torch.float64).to(dtype).cuda()
+                ok &= check_one(k, x, label)
+    return ok
+
+
+def median_seconds(fn, repeats=20, inner=10):
+    fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        torch.cuda.synchronize()
+        times.append((time.perf_counter() - start) / inner)
+    return statistics.median(times)
+
+
+def bench(kernels):
+    compiled = torch.compile(torch.log_softmax)
+    cases = [((4096, n), 1) for n in (256, 512, 1024, 2048, 4096, 8192,
+                                      16384, 32768)]
+    cases += [((64, 128256), 1), ((8, 1000000), 1), ((32, 1024, 128), 1)]
+    print("device: %s" % torch.cuda.get_device_name())
+    print("| shape | type | nn-mlir GB/s | torch GB/s | torch.compile GB/s "
+          "| copy GB/s | nn/torch | nn/copy |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in ("f32", "bf16"):
+        for index, (shape, dim) in enumerate(cases):
+            print("[%d/%d] %s %s" % (index + 1, len(cases), shape, t),
+                  file=sys.stderr)
+            kernel = kernels[("rows_" if len(shape) == 2 else "mid_") + t]
+            x = torch.randn(shape, device="cuda").to(TYPES[t])
+            y = torch.empty_like(x)
+            gb = 2 * x.numel() * x.element_size() / 1e9
+            nn = median_seconds(lambda: kernel(x, y))
+            th = median_seconds(lambda: torch.log_softmax(x, dim))
+            tc = median_seconds(lambda: compiled(x, dim))
+            cp = median_seconds(lambda: y.copy_(x))
+            print("| %s | %s | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f |" % (
+                "x".join(map(str, shape)) + (" dim %d" % dim if len(shape) == 3
+                                             else ""),
+                t, gb / nn, gb / th, gb / tc, gb / cp, th / nn, cp / nn))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--bench", action="store_true")
+    args = parser.parse_args()
+    if not torch.cuda.is_available():
+        sys.exit("run.py: no CUDA device visible to PyTorch")
+    kernels = load_kernels()
+    ok = True
+    if args.check or not args.bench:
+        ok = check(kernels)
+        print("check: %s" % ("all passed" if ok else "FAILURES"))
+    if args.bench:
+        bench(kernels)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
