@@ -114,7 +114,8 @@ static int process(int threads) {
     if (*count == 0)
       return fail("--device=cuda: the CUDA driver sees no GPU");
     return fail("--device=cuda: this build of nn-run cannot run on a GPU "
-                "yet (the NVPTX backend is not built); use --device=cpu");
+                "yet; compile with nn-compile --target=nvptx --emit=shared "
+                "and run the library (bench/gpu/run.py shows how)");
   }
 
   DialectRegistry registry;
