@@ -73,6 +73,7 @@ void nn::buildCPUPipeline(OpPassManager &pm,
 
   // Results become trailing out-parameters the caller allocates; hoisting
   // lets the last stage write straight into them, with no copy.
+  pm.addNestedPass<func::FuncOp>(nn::createCopyDuplicateResultsPass());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.hoistDynamicAllocs = true;

@@ -15,6 +15,19 @@ def EmitCInterfacePass : Pass<"nn-emit-c-interface", "::mlir::ModuleOp"> {
   }];
 }
 
+def CopyDuplicateResultsPass
+    : Pass<"nn-copy-duplicate-results", "::mlir::func::FuncOp"> {
+  let summary = "Give each returned buffer its own allocation";
+  let description = [{
+    Where a `func.return` returns the same memref more than once, every
+    occurrence after the first is replaced by a fresh `memref.alloc` holding
+    a `memref.copy` of it. `--buffer-results-to-out-params` then gives each
+    result its own out-parameter; upstream's pass crashes on a buffer
+    returned twice (found by `nn-fuzz-ir`).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def ForallToOpenMPPass : Pass<"nn-forall-to-openmp", "::mlir::ModuleOp"> {
   let summary = "Run bufferized scf.forall loops on OpenMP threads";
   let description = [{
