@@ -26,13 +26,15 @@
 // CHECK-SAME:    %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64,
 // CHECK-SAME:    %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64)
 // CHECK-SAME:    attributes {llvm.emit_c_interface} {
-// Rows of 8 are shorter than a vector: one masked load, a max by halving
-// (shuffle + compare + select) and a sum reduction per row, one vector log
-// for a group of rows.
+// Rows of 8 are shorter than a vector: one masked load per row, the group's
+// maxima (shuffles + compare + select) and sums (shuffles + fadd) reduced
+// together, one vector log for the group.
 // CHECK:         llvm.intr.masked.load {{.*}} -> vector<16xf32>
 // CHECK:         llvm.shufflevector
 // CHECK:         llvm.fcmp "ogt"
-// CHECK:         llvm.intr.vector.reduce.fadd
+// CHECK:         llvm.shufflevector
+// CHECK:         llvm.fadd {{.*}} : vector<16xf32>
+// CHECK-NOT:     llvm.intr.vector.reduce
 // CHECK-NOT:     llvm.intr.log
 // CHECK:         llvm.fdiv {{.*}} : vector<16xf32>
 // CHECK:         llvm.intr.masked.store

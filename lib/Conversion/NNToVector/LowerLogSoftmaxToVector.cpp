@@ -17,6 +17,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "nn/Dialect/NN/IR/NNOps.h"
 
+#include "llvm/ADT/bit.h"
+
 #include <cmath>
 
 namespace mlir::nn {
@@ -50,8 +52,9 @@ public:
     outElt = op.getOutputType().getElementType();
     // f16/bf16 accumulate in f32; wider types compute in themselves.
     cType = outElt.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : outElt;
-    lanes = std::max<int64_t>(1, options.vectorBits /
-                                     cType.getIntOrFloatBitWidth());
+    // A power of two: the horizontal reductions halve the vector.
+    lanes = llvm::bit_floor<uint64_t>(std::max<uint64_t>(
+        1, options.vectorBits / cType.getIntOrFloatBitWidth()));
     inVec = VectorType::get({lanes}, inElt);
     cVec = VectorType::get({lanes}, cType);
     outVec = VectorType::get({lanes}, outElt);
@@ -90,6 +93,12 @@ private:
   Value mul(Value x, Value y) {
     return arith::MulFOp::create(b, loc, x, y, contract());
   }
+  /// a * b + c, fused where the target has FMA (llvm.fmuladd). Unlike
+  /// add(mul()), two of these with the same product are not merged into one
+  /// rounded product shared by both.
+  Value fma(Value a, Value b, Value c) {
+    return vector::FMAOp::create(this->b, loc, a, b, c);
+  }
   Value max(Value x, Value y) {
     return arith::MaximumFOp::create(b, loc, x, y);
   }
@@ -115,17 +124,63 @@ private:
   Value exp(Value v);
   Value log(Value v);
 
-  /// The maximum of the lanes of `v` by halving with runningMax: a NaN lane
-  /// may be dropped, which the sum catches (see runningMax).
-  Value reduceRunningMax(Value v) {
+  using Combine = function_ref<Value(Value, Value)>;
+
+  /// The lanes of `v` combined by halving: lane i with lane i + lanes/2, and
+  /// so on. transposeReduce combines each of its vectors in the same order,
+  /// so a row gives the same bits through either.
+  Value reduceHalving(Value v, Combine combine) {
     for (int64_t width = lanes / 2; width >= 1; width /= 2) {
       SmallVector<int64_t> upper(lanes);
       for (int64_t i = 0; i < lanes; ++i)
         upper[i] = (i + width) % lanes;
       Value shifted = vector::ShuffleOp::create(b, loc, v, v, upper);
-      v = runningMax(v, shifted);
+      v = combine(v, shifted);
     }
     return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+  }
+
+  /// The maximum of the lanes of `v` with runningMax: a NaN lane may be
+  /// dropped, which the sum catches (see runningMax).
+  Value reduceRunningMax(Value v) {
+    return reduceHalving(v, [&](Value x, Value y) { return runningMax(x, y); });
+  }
+
+  /// `lanes` vectors reduced horizontally at once: lane r of the result is
+  /// vs[r]'s lanes combined as reduceHalving does. Each level pairs vector i
+  /// with vector i + half and interleaves their halves, so that every
+  /// shuffle and combine works for two rows: lanes - 1 combines and twice as
+  /// many two-source shuffles for all rows, where reducing each row alone
+  /// takes lanes * log2(lanes) of each.
+  Value transposeReduce(ArrayRef<Value> vs, Combine combine) {
+    SmallVector<Value> level(vs);
+    for (int64_t block = lanes / 2; block >= 1; block /= 2) {
+      // Output block k comes from block k/2 (twice as wide) of the first
+      // vector of the pair when k is even, of the second when odd: its lower
+      // half for one shuffle, its upper half for the other.
+      SmallVector<int64_t> lower, upper;
+      for (int64_t k = 0; k < lanes / block; ++k)
+        for (int64_t j = 0; j < block; ++j) {
+          int64_t source = (k % 2 ? lanes : 0) + (k / 2) * 2 * block + j;
+          lower.push_back(source);
+          upper.push_back(source + block);
+        }
+      size_t half = level.size() / 2;
+      SmallVector<Value> next;
+      for (size_t i = 0; i < half; ++i) {
+        Value u = level[i], v = level[i + half];
+        next.push_back(combine(vector::ShuffleOp::create(b, loc, u, v, lower),
+                               vector::ShuffleOp::create(b, loc, u, v, upper)));
+      }
+      level = std::move(next);
+    }
+    return level.front();
+  }
+
+  /// Lane `r` of `v` in every lane.
+  Value broadcastLane(Value v, int64_t r) {
+    return vector::ShuffleOp::create(b, loc, v, v,
+                                     SmallVector<int64_t>(lanes, r));
   }
 
   /// Reads a vector at `indices` of `source`, widened to the compute type.
@@ -166,7 +221,25 @@ private:
         pairs.push_back(terms.back());
       terms = pairs;
     }
-    return {newMax, add(mul(s, exp(sub(m, safe))), terms.front())};
+    // Rescale the running sum only when some lane's maximum grew, which
+    // after the first few blocks of a row is rare: one test and a branch
+    // instead of an exponential. Where no lane grew, the factor would be
+    // exp(0) = 1 exactly (exp(lowest) where a lane has seen only -inf, whose
+    // sum is then negligible either way).
+    Value grewLanes =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, blockMax, m);
+    Value grew = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR,
+                                             grewLanes);
+    auto rescale = scf::IfOp::create(b, loc, TypeRange{s.getType()}, grew,
+                                     /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(rescale.thenBlock());
+      scf::YieldOp::create(b, loc, mul(s, exp(sub(m, safe))));
+      b.setInsertionPointToStart(rescale.elseBlock());
+      scf::YieldOp::create(b, loc, s);
+    }
+    return {newMax, add(rescale.getResult(0), terms.front())};
   }
 
   /// The end of the whole steps of `step` from `start` towards `end`.
@@ -246,44 +319,57 @@ private:
   unsigned numAcc, numBlock;
 };
 
-/// exp(v) for v <= 0, -inf or NaN, as a polynomial after Cody-Waite range
-/// reduction: v = n*ln2 + r, |r| <= ln2/2, exp(v) = 2^n * p(r). Results below
-/// the smallest normal flush to 0 (below 1e-37, next to a sum that is at
-/// least 1); -inf gives exactly 0 and NaN stays NaN, which the kernel relies
-/// on to turn a slice holding NaN or +inf into NaN.
+/// exp(v) for v <= 0, -inf or NaN: the kernels only take exponentials of
+/// differences to a maximum. v is clamped below at `lowest` (-inf too, so that
+/// exp(-inf) is exp(lowest), below 1e-37 for f32: negligible next to a sum
+/// that is at least 1), and NaN stays NaN, which the kernel relies on to turn
+/// a slice holding NaN or +inf into NaN. Then exp(v) = 2^n * 2^f with n an
+/// integer and |f| <= 1/2.
 Value KernelEmitter::exp(Value v) {
   bool isF64 = cType.isF64();
   auto intVec =
       VectorType::get({lanes}, isF64 ? b.getI64Type() : b.getI32Type());
+  // 2^n must stay a normal number: n >= -1022 (f64) or -126 (f32).
   double lowest = isF64 ? -708.0 : -87.0;
-  double ln2Hi = isF64 ? 6.93147180369123816490e-01 : 0.693359375;
-  double ln2Lo = isF64 ? 1.90821492927058770002e-10 : -2.12194440e-4;
   int64_t bias = isF64 ? 1023 : 127, mantissa = isF64 ? 52 : 23;
   // Adding 1.5 * 2^mantissa rounds to an integer, which then sits in the low
   // mantissa bits; adding the exponent bias there too means that shifting
   // those bits into the exponent field builds 2^n directly.
   double magic = std::ldexp(1.5, mantissa) + bias;
-  int degree = isF64 ? 12 : 6;
 
-  Value low = splat(lowest);
-  // The exponent comes from a finite stand-in (NaN and tiny values -> lowest);
-  // r keeps v itself, so NaN reaches the result.
-  Value tooSmallOrNaN =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ULT, v, low);
-  Value clamped = arith::SelectOp::create(b, loc, tooSmallOrNaN, low, v);
-  Value t = add(mul(clamped, splat(M_LOG2E)), splat(magic));
+  // The comparison is false for NaN, which passes through (one vmaxps).
+  Value tooSmall = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v,
+                                         splat(lowest));
+  Value clamped = arith::SelectOp::create(b, loc, tooSmall, splat(lowest), v);
+  Value t = fma(clamped, splat(M_LOG2E), splat(magic));
   Value n = sub(t, splat(magic));
-  Value r = sub(sub(v, mul(n, splat(ln2Hi))), mul(n, splat(ln2Lo)));
-
-  // Taylor polynomial of exp on [-ln2/2, ln2/2], Horner form: the truncation
-  // error is below 2e-7 (f32) and 1e-14 (f64) relative.
-  double coefficient = 1.0;
-  for (int k = 2; k <= degree; ++k)
-    coefficient /= k;
-  Value p = splat(coefficient);
-  for (int k = degree - 1; k >= 0; --k) {
-    coefficient *= (k + 1);
-    p = add(mul(p, r), splat(coefficient));
+  Value p;
+  if (isF64) {
+    // Cody-Waite: r = v - n*ln2 in two parts, then the Taylor polynomial of
+    // exp on [-ln2/2, ln2/2] to degree 12 (truncation below 1e-14 relative).
+    Value r = sub(sub(clamped, mul(n, splat(6.93147180369123816490e-01))),
+                  mul(n, splat(1.90821492927058770002e-10)));
+    double coefficient = 1.0;
+    for (int k = 2; k <= 12; ++k)
+      coefficient /= k;
+    p = splat(coefficient);
+    for (int k = 11; k >= 0; --k) {
+      coefficient *= (k + 1);
+      p = add(mul(p, r), splat(coefficient));
+    }
+  } else {
+    // f = v*log2(e) - n, one rounding with an FMA; its error, at most
+    // |v| * 4e-8 relative, only grows where exp(v) is too small to matter
+    // next to the sum. 2^f on [-1/2, 1/2] by a degree-5 polynomial with
+    // minimax relative error (1.8e-7 evaluated in f32) and 2^0 = 1 exactly,
+    // so that a rescaling by exp(0) leaves a sum unchanged.
+    Value f = fma(clamped, splat(M_LOG2E), arith::NegFOp::create(b, loc, n));
+    static constexpr double kCoefficients[] = {
+        6.9314698e-01, 2.4022242e-01, 5.550734e-02, 9.67151e-03, 1.32647e-03};
+    p = splat(kCoefficients[4]);
+    for (int k = 3; k >= 0; --k)
+      p = fma(p, f, splat(kCoefficients[k]));
+    p = fma(p, f, splat(1.0));
   }
 
   Value shift = arith::ConstantOp::create(
@@ -293,15 +379,12 @@ Value KernelEmitter::exp(Value v) {
   Value bits = arith::BitcastOp::create(b, loc, intVec, t);
   Value scale = arith::BitcastOp::create(
       b, loc, cVec, arith::ShLIOp::create(b, loc, bits, shift));
-  Value result = mul(p, scale);
-  Value tooSmall =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v, low);
-  return arith::SelectOp::create(b, loc, tooSmall, splat(0.0), result);
+  return mul(p, scale);
 }
 
 /// Online (max, sum) accumulators over elements [start, end) of a row, start
 /// a multiple of the step: full steps in chunks, then vector by vector (the
-/// last one masked, padded with -inf, which adds exp(-inf) = 0).
+/// last one masked, padded with -inf, whose terms are negligible; see exp).
 SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
                                                Value start, Value end) {
   int64_t step = lanes * numAcc * numBlock;
@@ -486,10 +569,10 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     Value rowMax = reduceRunningMax(x);
     Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
     Value e = exp(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowSafe)));
+    // The same reductions and vector log as the grouped short rows: static
+    // and dynamic shapes must give the same bits.
     Value rowSum =
-        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, e);
-    // The vector log, like the grouped short rows use: static and dynamic
-    // shapes must give the same bits.
+        reduceHalving(e, [&](Value x, Value y) { return add(x, y); });
     Value logSum = vector::ExtractOp::create(
         b, loc, log(vector::BroadcastOp::create(b, loc, cVec, rowSum)),
         ArrayRef<int64_t>{0});
@@ -528,10 +611,12 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   return forall.getResult(0);
 }
 
-/// Rows of at most one vector, `lanes` rows at a time: each row needs one
-/// load, two horizontal reductions and one exp, and the logs of the group's
-/// sums are one vector log instead of a libm call per row. The forall runs
-/// over the dimensions before the last two and over groups of rows.
+/// Rows of at most one vector, `lanes` rows at a time. The horizontal
+/// reductions of the group's rows are done together (transposeReduce), and the
+/// logs of the group's sums are one vector log instead of a libm call per row.
+/// The forall runs over the dimensions before the last two and over groups of
+/// rows; the last group of a partial size loads its last row again in place of
+/// the missing ones and stores only its own rows.
 Value KernelEmitter::emitShortRowGroups(Value input, Value init,
                                         ArrayRef<OpFoldResult> sizes) {
   int64_t rank = sizes.size();
@@ -551,33 +636,24 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
   Value first = arith::MulIOp::create(b, loc, ivs.back(), groupIdx);
   Value count = arith::MinUIOp::create(
       b, loc, groupIdx, arith::SubIOp::create(b, loc, rows, first));
-  auto rowStart = [&](Value r) {
-    SmallVector<Value> indices(outer);
-    indices.push_back(arith::AddIOp::create(b, loc, first, r));
-    indices.push_back(zeroIdx);
-    return indices;
-  };
+  Value lastRow = arith::SubIOp::create(b, loc, rows, oneIdx);
 
-  // Each row's max and sum, gathered into one vector lane per row.
-  auto stats = scf::ForOp::create(
-      b, loc, zeroIdx, count, oneIdx, ValueRange{splat(0.0), splat(1.0)},
-      [&](OpBuilder &, Location, Value r, ValueRange iter) {
-        Value x = load(input, rowStart(r), inBounds, -kInf);
-        Value rowMax = reduceRunningMax(x);
-        Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
-        Value e =
-            exp(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowSafe)));
-        Value rowSum =
-            vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, e);
-        OpFoldResult lane = r;
-        scf::YieldOp::create(
-            b, loc,
-            ValueRange{
-                vector::InsertOp::create(b, loc, rowMax, iter[0], lane),
-                vector::InsertOp::create(b, loc, rowSum, iter[1], lane)});
-      });
-  Value maxima = stats.getResult(0);
-  Value logSums = log(stats.getResult(1));
+  SmallVector<Value> xs;
+  for (int64_t r = 0; r < lanes; ++r) {
+    SmallVector<Value> indices(outer);
+    indices.push_back(arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, first, index(r)), lastRow));
+    indices.push_back(zeroIdx);
+    xs.push_back(load(input, indices, inBounds, -kInf));
+  }
+  auto maxOf = [&](Value x, Value y) { return runningMax(x, y); };
+  auto sumOf = [&](Value x, Value y) { return add(x, y); };
+  Value maxima = transposeReduce(xs, maxOf);
+  Value safeMaxima = safeMax(maxima, splat(0.0), splat(-kInf));
+  SmallVector<Value> terms;
+  for (int64_t r = 0; r < lanes; ++r)
+    terms.push_back(exp(sub(xs[r], broadcastLane(safeMaxima, r))));
+  Value logSums = log(transposeReduce(terms, sumOf));
 
   SmallVector<OpFoldResult> offsets(outer.begin(), outer.end());
   offsets.push_back(first);
@@ -586,24 +662,31 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
   sliceSizes.push_back(count);
   sliceSizes.push_back(sizes.back());
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  Value slice = tensor::ExtractSliceOp::create(
+  Value dest = tensor::ExtractSliceOp::create(
       b, loc, forall.getRegionIterArgs()[0], offsets, sliceSizes, strides);
-  auto writes = scf::ForOp::create(
-      b, loc, zeroIdx, count, oneIdx, ValueRange{slice},
-      [&](OpBuilder &, Location, Value r, ValueRange iter) {
-        Value x = load(input, rowStart(r), inBounds, 0.0);
-        OpFoldResult lane = r;
-        Value rowMax = vector::ExtractOp::create(b, loc, maxima, lane);
-        Value logSum = vector::ExtractOp::create(b, loc, logSums, lane);
-        Value y = sub(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowMax)),
-                      vector::BroadcastOp::create(b, loc, cVec, logSum));
-        SmallVector<Value> at(rank - 2, zeroIdx);
-        at.push_back(r);
-        at.push_back(zeroIdx);
-        scf::YieldOp::create(b, loc, store(y, iter[0], at, inBounds));
-      });
+  for (int64_t r = 0; r < lanes; ++r) {
+    Value y =
+        sub(sub(xs[r], broadcastLane(maxima, r)), broadcastLane(logSums, r));
+    SmallVector<Value> at(rank - 2, zeroIdx);
+    at.push_back(index(r));
+    at.push_back(zeroIdx);
+    if (r == 0) { // Every group has a first row.
+      dest = store(y, dest, at, inBounds);
+      continue;
+    }
+    Value present = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          index(r), count);
+    auto guarded = scf::IfOp::create(b, loc, TypeRange{dest.getType()}, present,
+                                     /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard branchGuard(b);
+    b.setInsertionPointToStart(guarded.thenBlock());
+    scf::YieldOp::create(b, loc, store(y, dest, at, inBounds));
+    b.setInsertionPointToStart(guarded.elseBlock());
+    scf::YieldOp::create(b, loc, dest);
+    dest = guarded.getResult(0);
+  }
   b.setInsertionPointToEnd(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, writes.getResult(0),
+  tensor::ParallelInsertSliceOp::create(b, loc, dest,
                                         forall.getRegionIterArgs()[0], offsets,
                                         sliceSizes, strides);
   return forall.getResult(0);

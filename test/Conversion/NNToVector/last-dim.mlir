@@ -48,24 +48,32 @@ func.func @last(%x: tensor<8x1000xf32>) -> tensor<8x1000xf32> {
   return %y : tensor<8x1000xf32>
 }
 
-// Rows of at most one vector, 16 rows at a time: per row one masked load, a
-// max by halving and a sum reduction, gathered into one lane per row; one
-// vector log for the 16 sums (no libm call per row); then per row one store.
+// Rows of at most one vector, 16 rows at a time: one masked load per row (the
+// last group clamps its row index to 63, the last row), the 16 maxima and then
+// the 16 sums reduced together by interleaving pairs of vectors (first level:
+// rows r and r+8, lower and upper halves), one vector log for the 16 sums (no
+// libm call per row, no serial reduction), then one store per row, all but
+// the first guarded by the group's row count.
 // A dynamic row length chooses between the short and long paths per row.
 // CHECK-LABEL: func.func @short(
 // CHECK:         scf.forall (%[[G:.*]]) in (%{{.*}}) shared_outs
-// CHECK:           scf.for %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
-// CHECK:             vector.transfer_read {{.*}} : tensor<64x10xf32>, vector<16xf32>
-// CHECK:             vector.shuffle
-// CHECK:             vector.reduction <add>
-// CHECK:             vector.insert
-// CHECK:             vector.insert
+// CHECK-NOT:       vector.reduction
+// CHECK:           %[[R0:.*]] = arith.minui %{{.*}}, %c63 : index
+// CHECK-NEXT:      %[[X0:.*]] = vector.transfer_read %{{.*}}[%[[R0]], %c0], %{{.*}} : tensor<64x10xf32>, vector<16xf32>
+// CHECK-COUNT-15:  vector.transfer_read {{.*}} : tensor<64x10xf32>, vector<16xf32>
+// CHECK-NOT:       vector.transfer_read
+// CHECK:           vector.shuffle %[[X0]], %[[X8:.*]] [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]
+// CHECK-NEXT:      vector.shuffle %[[X0]], %[[X8]] [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]
+// CHECK-NOT:       vector.reduction
 // CHECK-NOT:       math.log
 // CHECK:           arith.divf {{.*}} : vector<16xf32>
-// CHECK:           scf.for
-// CHECK:             vector.extract
-// CHECK:             vector.extract
-// CHECK:             vector.transfer_write {{.*}} : vector<16xf32>, tensor<?x10xf32>
+// CHECK-NOT:       math.log
+// CHECK:           vector.transfer_write {{.*}} : vector<16xf32>, tensor<?x10xf32>
+// CHECK:           %[[PRESENT:.*]] = arith.cmpi ugt, %{{.*}}, %c1 : index
+// CHECK-NEXT:      scf.if %[[PRESENT]] -> (tensor<?x10xf32>)
+// CHECK-NEXT:        vector.transfer_write %{{.*}}, %{{.*}}[%c1, %c0] : vector<16xf32>, tensor<?x10xf32>
+// CHECK-NOT:       vector.reduction
+// CHECK:           scf.forall.in_parallel
 func.func @short(%x: tensor<64x10xf32>) -> tensor<64x10xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<64x10xf32> -> tensor<64x10xf32>
   return %y : tensor<64x10xf32>

@@ -25,8 +25,8 @@ namespace nn {
 struct VectorKernelOptions {
   /// Vector register width in bits. A vector holds `vectorBits / 32` lanes
   /// when the result is f16, bf16 or f32 (computed in f32) and
-  /// `vectorBits / 64` when it is f64, at least 1. Meant to be 128, 256 or
-  /// 512 on x86-64.
+  /// `vectorBits / 64` when it is f64, rounded down to a power of two, at
+  /// least 1. Meant to be 128, 256 or 512 on x86-64.
   unsigned vectorBits = 512;
   /// Independent (max, sum) vector accumulators in the read pass; 0 counts
   /// as 1.
