@@ -87,6 +87,7 @@ void nn::buildCPUPipeline(OpPassManager &pm,
   } else {
     ForallToOpenMPPassOptions openmp;
     openmp.numThreads = options.threads;
+    openmp.minParallelBytes = options.minParallelBytes;
     pm.addPass(nn::createForallToOpenMPPass(openmp));
     // Foralls nested in a parallel one run serially on its threads.
     pm.addPass(createForallToForLoopPass());

@@ -4,10 +4,14 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_FORALLTOOPENMPPASS
@@ -64,11 +68,68 @@ LogicalResult addNumThreadsFunction(ModuleOp module) {
   return success();
 }
 
-LogicalResult convertForall(scf::ForallOp forall, unsigned numThreads) {
+/// The bytes of the largest memref the loop uses from outside: a constant
+/// when every such memref has a static shape, else a value computed in front
+/// of the loop. 0 when the loop uses no memref with a sized element type.
+OpFoldResult largestOperandBytes(OpBuilder &b, scf::ForallOp forall) {
+  Location loc = forall.getLoc();
+  llvm::SetVector<Value> used;
+  getUsedValuesDefinedAbove(forall.getRegion(), used);
+  int64_t staticMax = 0;
+  Value dynamicMax;
+  for (Value value : used) {
+    auto type = dyn_cast<MemRefType>(value.getType());
+    if (!type || !type.getElementType().isIntOrFloat())
+      continue;
+    int64_t elementBytes =
+        llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8);
+    if (type.hasStaticShape()) {
+      staticMax = std::max(staticMax, type.getNumElements() * elementBytes);
+      continue;
+    }
+    Value bytes = arith::ConstantIndexOp::create(b, loc, elementBytes);
+    for (auto [i, size] : llvm::enumerate(type.getShape())) {
+      Value extent =
+          ShapedType::isDynamic(size)
+              ? memref::DimOp::create(b, loc, value, i).getResult()
+              : arith::ConstantIndexOp::create(b, loc, size).getResult();
+      bytes = arith::MulIOp::create(b, loc, bytes, extent);
+    }
+    dynamicMax =
+        dynamicMax ? arith::MaxUIOp::create(b, loc, dynamicMax, bytes) : bytes;
+  }
+  if (!dynamicMax)
+    return b.getIndexAttr(staticMax);
+  return arith::MaxUIOp::create(
+             b, loc, dynamicMax,
+             arith::ConstantIndexOp::create(b, loc, staticMax))
+      .getResult();
+}
+
+LogicalResult convertForall(scf::ForallOp forall, unsigned numThreads,
+                            uint64_t minParallelBytes) {
   if (forall.getNumResults() != 0)
     return forall.emitOpError("must be bufferized before nn-forall-to-openmp");
   OpBuilder b(forall);
   Location loc = forall.getLoc();
+
+  // Loops over little data run serially: starting threads would cost more
+  // than it saves. Known at compile time, that is a plain loop; otherwise an
+  // OpenMP if clause decides at run time.
+  Value runInParallel;
+  if (minParallelBytes) {
+    OpFoldResult bytes = largestOperandBytes(b, forall);
+    if (std::optional<int64_t> known = getConstantIntValue(bytes)) {
+      if (uint64_t(*known) < minParallelBytes) {
+        IRRewriter rewriter(b);
+        return scf::forallToForLoop(rewriter, forall);
+      }
+    } else {
+      runInParallel = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::uge, cast<Value>(bytes),
+          arith::ConstantIndexOp::create(b, loc, minParallelBytes));
+    }
+  }
 
   // Bounds first: the loop wrapper may hold nothing but the loop nest.
   omp::LoopNestOperands nestOperands;
@@ -91,6 +152,7 @@ LogicalResult convertForall(scf::ForallOp forall, unsigned numThreads) {
         LLVM::CallOp::create(b, loc, TypeRange{b.getI32Type()},
                              kNumThreadsFunction, ValueRange{})
             .getResult();
+  parallelOperands.ifExpr = runInParallel;
   auto parallel = omp::ParallelOp::create(b, loc, parallelOperands);
   b.createBlock(&parallel.getRegion());
   omp::TerminatorOp::create(b, loc);
@@ -130,7 +192,7 @@ struct ForallToOpenMPPass
     if (numThreads == 0 && failed(addNumThreadsFunction(module)))
       return signalPassFailure();
     for (scf::ForallOp forall : foralls)
-      if (failed(convertForall(forall, numThreads)))
+      if (failed(convertForall(forall, numThreads, minParallelBytes)))
         return signalPassFailure();
   }
 };

@@ -1,14 +1,22 @@
 // RUN: nn-opt %s --nn-forall-to-openmp | FileCheck %s
 // RUN: nn-opt %s --nn-forall-to-openmp="num-threads=3" | FileCheck %s --check-prefix=FIXED
+// RUN: nn-opt %s --nn-forall-to-openmp="min-parallel-bytes=0" | FileCheck %s --check-prefix=ALWAYS
 
 // A bufferized forall becomes parallel + wsloop + loop_nest with the same
 // bounds and body; by default the thread count comes from __nn_num_threads
 // (NN_NUM_THREADS, else OpenMP's default), added to the module once.
 
+// The memref's size is dynamic: 4 * n * 8 bytes, compared with the default
+// minimum of 131072 at run time, is the parallel region's if clause.
 // CHECK-LABEL: func.func @scale(
 // CHECK-SAME:    %[[A:.*]]: memref<?x8xf32>, %[[N:.*]]: index)
+// CHECK:         %[[ROWS:.*]] = memref.dim %[[A]], %c0
+// CHECK:         %[[B1:.*]] = arith.muli %c4, %[[ROWS]]
+// CHECK:         %[[B2:.*]] = arith.muli %[[B1]], %c8
+// CHECK:         %[[BYTES:.*]] = arith.maxui %[[B2]], %c0
+// CHECK:         %[[BIG:.*]] = arith.cmpi uge, %[[BYTES]], %c131072
 // CHECK:         %[[T:.*]] = llvm.call @__nn_num_threads() : () -> i32
-// CHECK:         omp.parallel num_threads(%[[T]] : i32) {
+// CHECK:         omp.parallel if(%[[BIG]]) num_threads(%[[T]] : i32) {
 // CHECK-NEXT:      omp.wsloop {
 // CHECK-NEXT:        omp.loop_nest (%[[I:.*]], %[[J:.*]]) : index = (%{{.*}}, %{{.*}}) to (%[[N]], %{{.*}}) step (%{{.*}}, %{{.*}}) {
 // CHECK-NEXT:          memref.load %[[A]][%[[I]], %[[J]]]
@@ -16,14 +24,14 @@
 // CHECK-NEXT:          omp.yield
 // CHECK:           omp.terminator
 // CHECK-NOT:     scf.forall
-// CHECK-LABEL: llvm.func internal @__nn_num_threads() -> i32
-// CHECK:         llvm.call @getenv
-// CHECK:         llvm.call @atoi
-// CHECK:         llvm.call @omp_get_max_threads
 
 // FIXED-NOT:     __nn_num_threads
 // FIXED:         %[[T:.*]] = arith.constant 3 : i32
-// FIXED:         omp.parallel num_threads(%[[T]] : i32)
+// FIXED:         omp.parallel if(%{{.*}}) num_threads(%[[T]] : i32)
+
+// ALWAYS-LABEL:  func.func @scale(
+// ALWAYS-NOT:      memref.dim
+// ALWAYS:          omp.parallel num_threads(
 func.func @scale(%a: memref<?x8xf32>, %n: index) {
   %two = arith.constant 2.0 : f32
   scf.forall (%i, %j) in (%n, 8) {
@@ -34,3 +42,40 @@ func.func @scale(%a: memref<?x8xf32>, %n: index) {
   return
 }
 
+
+// Static sizes decide at compile time: 32 KiB stays a serial loop nest, 256 KiB
+// (the larger of the two memrefs) runs in parallel with no if clause.
+// CHECK-LABEL: func.func @small(
+// CHECK-NOT:     omp.
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %c64 step %{{.*}} {
+// CHECK-NEXT:      scf.for %[[J:.*]] = %{{.*}} to %c128 step %{{.*}} {
+// CHECK-NEXT:        memref.load %{{.*}}[%[[I]], %[[J]]]
+// CHECK-NOT:     omp.
+// CHECK:         return
+// ALWAYS-LABEL:  func.func @small(
+// ALWAYS:          omp.parallel num_threads(
+func.func @small(%a: memref<64x128xf32>) {
+  scf.forall (%i, %j) in (64, 128) {
+    %v = memref.load %a[%i, %j] : memref<64x128xf32>
+    %w = arith.addf %v, %v : f32
+    memref.store %w, %a[%i, %j] : memref<64x128xf32>
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @large(
+// CHECK-NOT:     scf.for
+// CHECK:         omp.parallel num_threads(%{{.*}} : i32) {
+func.func @large(%a: memref<64x128xf32>, %b: memref<512x128xf32>) {
+  scf.forall (%i, %j) in (64, 128) {
+    %v = memref.load %a[%i, %j] : memref<64x128xf32>
+    memref.store %v, %b[%i, %j] : memref<512x128xf32>
+  }
+  return
+}
+
+// The thread-count function, added once, after the module's functions.
+// CHECK-LABEL: llvm.func internal @__nn_num_threads() -> i32
+// CHECK:         llvm.call @getenv
+// CHECK:         llvm.call @atoi
+// CHECK:         llvm.call @omp_get_max_threads

@@ -66,6 +66,15 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "no OpenMP dependency; 0 (default) decides at run time "
                      "from NN_NUM_THREADS, else OpenMP's default (all cores)"),
       llvm::cl::init(0)};
+  /// Passed to `--nn-forall-to-openmp`: parallel loops over less data run
+  /// serially on the calling thread.
+  PassOptions::Option<uint64_t> minParallelBytes{
+      *this, "min-parallel-bytes",
+      llvm::cl::desc("Parallel loops whose largest input or output holds "
+                     "fewer bytes run serially on the calling thread, where "
+                     "starting threads would cost more than it saves (0: "
+                     "always in parallel)"),
+      llvm::cl::init(131072)};
   /// Passed to `--nn-to-vector`; see VectorKernelOptions::accumulators.
   PassOptions::Option<unsigned> accumulators{
       *this, "accumulators",

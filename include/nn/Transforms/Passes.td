@@ -42,10 +42,20 @@ def ForallToOpenMPPass : Pass<"nn-forall-to-openmp", "::mlir::ModuleOp"> {
     it holds a positive number, else OpenMP's default (`OMP_NUM_THREADS`, or
     all cores). The generated code calls `getenv`, `atoi` and the OpenMP
     runtime (`libomp`).
+
+    A loop whose largest memref from outside it (its input or output, say)
+    holds fewer than `min-parallel-bytes` bytes runs serially on the calling
+    thread, where starting threads would cost more than it saves: as an
+    `scf.for` nest when all those sizes are static, else through the
+    parallel region's `if` clause, decided at run time.
   }];
   let options = [
     Option<"numThreads", "num-threads", "unsigned", /*default=*/"0",
            "Threads per parallel loop; 0 decides at run time">,
+    Option<"minParallelBytes", "min-parallel-bytes", "uint64_t",
+           /*default=*/"131072",
+           "Loops whose largest memref from outside holds fewer bytes run "
+           "serially (0: always in parallel)">,
   ];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",

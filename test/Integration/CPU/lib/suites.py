@@ -350,8 +350,13 @@ def suite_threads():
     be summed in chunks) included."""
     cases = []
     for name, shape, dim, i, counts in (
+            # Below 128 KiB the loops run serially whatever the count
+            # (--nn-forall-to-openmp's min-parallel-bytes); above, on threads.
             ("64x300-dim1-f32", (64, 300), 1, "f32", ["env3", "arg2"]),
+            ("256x300-dim1-f32", (256, 300), 1, "f32", ["env3", "arg2"]),
+            ("4099x16-dim1-f32", (4099, 16), 1, "f32", ["env2", "arg3"]),
             ("300x64-dim0-bf16", (300, 64), 0, "bf16", ["env3"]),
+            ("1200x64-dim0-bf16", (1200, 64), 0, "bf16", ["env3"]),
             ("1x100000-dim1-f32", (1, 100000), 1, "f32", ["env2", "arg4"]),
             ("2x600000-dim1-f32", (2, 600000), 1, "f32", ["env2", "arg3"]),
             ("70001x3-dim0-f16-to-f32", (70001, 3), 0, "f16", ["env2"])):
