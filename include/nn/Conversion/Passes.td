@@ -40,8 +40,10 @@ def ConvertNNToVectorPass : Pass<"nn-to-vector"> {
 
     1. one read pass that computes the maximum and the exp-sum together
        (online rescaling: the running sum is multiplied by
-       `exp(old_max - new_max)` when the maximum grows, once per block of
-       vectors), with several independent vector accumulators;
+       `exp(old_max - new_max)` when the maximum grows; along the last
+       dimension the exps are taken relative to a lagging reference that
+       moves only when a block exceeds it by more than 64), with several
+       independent vector accumulators;
     2. one pass that writes `(x - max) - log(sum)`.
 
     Along the last dimension the lanes of a vector are consecutive elements

@@ -32,6 +32,10 @@ using namespace mlir::nn;
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// How far above the lagging reference of updateLagged an element may be
+// before the reference moves: e^64 times the 128 terms a lane adds per chunk
+// stays far below the f32 maximum.
+constexpr double kReferenceSlack = 64.0;
 
 // Chunk lengths for the read pass (see KernelEmitter::chunked): along the
 // last dimension in main-loop steps, along another dimension in rows.
@@ -78,6 +82,11 @@ private:
         DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(), v)));
   }
   Value splat(double v) { return splat(v, cVec); }
+  /// The largest finite value of the compute type.
+  double largestFinite() {
+    return cType.isF64() ? std::numeric_limits<double>::max()
+                         : double(std::numeric_limits<float>::max());
+  }
 
   // Arithmetic in the compute type; `contract` lets LLVM form FMAs.
   arith::FastMathFlagsAttr contract() {
@@ -242,6 +251,52 @@ private:
     return {newMax, add(rescale.getResult(0), terms.front())};
   }
 
+  /// One step of the main read loop, like update() but with the exps taken
+  /// relative to a lagging reference `r` instead of the block's running
+  /// maximum: `s` is the sum of exp(x - r). `r` moves up to the running
+  /// maximum only when a block holds an element above r + kReferenceSlack
+  /// (a test and a rarely taken branch), so the exps do not wait for the
+  /// block's maximum: terms up to e^64 are fine in f32. `r` starts at the
+  /// lowest finite value, so that the first finite element moves it and -inf
+  /// elements give exp(-inf - r) = exp(lowest), never NaN. Returns the new
+  /// (r, m, s); the true maximum `m` is kept beside for the end of the chunk.
+  std::tuple<Value, Value, Value> updateLagged(Value r, Value m, Value s,
+                                               ArrayRef<Value> xs) {
+    Value blockMax = xs.front();
+    for (Value x : xs.drop_front())
+      blockMax = runningMax(blockMax, x);
+    Value newMax = runningMax(m, blockMax);
+    Value aboveLanes =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, blockMax,
+                              add(r, splat(kReferenceSlack)));
+    Value above = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR,
+                                              aboveLanes);
+    auto move = scf::IfOp::create(b, loc, TypeRange{r.getType(), s.getType()},
+                                  above, /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      // newMax is above r here, so the factor is at most 1.
+      b.setInsertionPointToStart(move.thenBlock());
+      scf::YieldOp::create(b, loc,
+                           ValueRange{newMax, mul(s, exp(sub(r, newMax)))});
+      b.setInsertionPointToStart(move.elseBlock());
+      scf::YieldOp::create(b, loc, ValueRange{r, s});
+    }
+    Value ref = move.getResult(0);
+    SmallVector<Value> terms;
+    for (Value x : xs)
+      terms.push_back(exp(sub(x, ref)));
+    while (terms.size() > 1) {
+      SmallVector<Value> pairs;
+      for (size_t i = 0; i + 1 < terms.size(); i += 2)
+        pairs.push_back(add(terms[i], terms[i + 1]));
+      if (terms.size() % 2)
+        pairs.push_back(terms.back());
+      terms = pairs;
+    }
+    return {ref, newMax, add(move.getResult(1), terms.front())};
+  }
+
   /// The end of the whole steps of `step` from `start` towards `end`.
   Value wholeStepsEnd(Value start, Value end, Value step) {
     Value length = arith::SubIOp::create(b, loc, end, start);
@@ -279,14 +334,14 @@ private:
   /// slices of hundreds of thousands of elements.
   SmallVector<Value>
   chunked(Value lb, Value ub, int64_t chunk,
-          function_ref<ValueRange(Value, Value, ValueRange)> body) {
+          function_ref<SmallVector<Value>(Value, Value, ValueRange)> body) {
     Value chunkIdx = index(chunk);
     auto loop = scf::ForOp::create(
         b, loc, lb, ub, chunkIdx, initialAccumulators(),
         [&](OpBuilder &, Location, Value start, ValueRange total) {
           Value end = arith::MinUIOp::create(
               b, loc, arith::AddIOp::create(b, loc, start, chunkIdx), ub);
-          ValueRange part = body(start, end, initialAccumulators());
+          SmallVector<Value> part = body(start, end, initialAccumulators());
           scf::YieldOp::create(b, loc, merge(total, part));
         });
     return SmallVector<Value>(loop.getResults());
@@ -397,6 +452,7 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
   int64_t step = lanes * numAcc * numBlock;
   Value stepIdx = index(step);
   Value mainEnd = wholeStepsEnd(start, end, stepIdx);
+  // Iteration arguments: numAcc references, numAcc maxima, numAcc sums.
   auto mainBody = [&](OpBuilder &, Location, Value j, ValueRange iter) {
     SmallVector<Value> next(iter.size());
     for (unsigned u = 0; u < numAcc; ++u) {
@@ -406,17 +462,30 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
             arith::AddIOp::create(b, loc, j, index((u * numBlock + k) * lanes));
         xs.push_back(load(input, at(offset), /*inBounds=*/true, -kInf));
       }
-      std::tie(next[u], next[numAcc + u]) =
-          update(iter[u], iter[numAcc + u], xs);
+      std::tie(next[u], next[numAcc + u], next[2 * numAcc + u]) =
+          updateLagged(iter[u], iter[numAcc + u], iter[2 * numAcc + u], xs);
     }
     scf::YieldOp::create(b, loc, next);
   };
   SmallVector<Value> accs = chunked(
       start, mainEnd, step * kStepsPerChunk,
-      [&](Value chunkStart, Value chunkEnd, ValueRange init) -> ValueRange {
-        return scf::ForOp::create(b, loc, chunkStart, chunkEnd, stepIdx, init,
-                                  mainBody)
-            .getResults();
+      [&](Value chunkStart, Value chunkEnd, ValueRange) -> SmallVector<Value> {
+        SmallVector<Value> init(numAcc, splat(-largestFinite()));
+        init.append(numAcc, splat(-kInf));
+        init.append(numAcc, splat(0.0));
+        auto loop = scf::ForOp::create(b, loc, chunkStart, chunkEnd, stepIdx,
+                                       init, mainBody);
+        // Back to (maximum, sum relative to it) pairs: the reference is at
+        // most the maximum, so the factor is at most 1.
+        SmallVector<Value> pairs(2 * numAcc);
+        for (unsigned u = 0; u < numAcc; ++u) {
+          Value ref = loop.getResult(u), m = loop.getResult(numAcc + u);
+          Value sum = loop.getResult(2 * numAcc + u);
+          pairs[u] = m;
+          pairs[numAcc + u] =
+              mul(sum, exp(sub(ref, safeMax(m, splat(0.0), splat(-kInf)))));
+        }
+        return pairs;
       });
   auto tailLoop = scf::ForOp::create(
       b, loc, mainEnd, end, index(lanes), ValueRange{accs[0], accs[numAcc]},
@@ -896,7 +965,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   };
   SmallVector<Value> results = chunked(
       index(0), depth, kRowsPerChunk,
-      [&](Value start, Value end, ValueRange accs) -> ValueRange {
+      [&](Value start, Value end, ValueRange accs) -> SmallVector<Value> {
         Value length = arith::SubIOp::create(b, loc, end, start);
         Value mainEnd = arith::AddIOp::create(
             b, loc, start,
@@ -905,9 +974,10 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
                 blockIdx));
         auto mainLoop = scf::ForOp::create(b, loc, start, mainEnd, blockIdx,
                                            accs, readStep(numBlock));
-        return scf::ForOp::create(b, loc, mainEnd, end, oneIdx,
-                                  mainLoop.getResults(), readStep(1))
-            .getResults();
+        return llvm::to_vector_of<Value>(
+            scf::ForOp::create(b, loc, mainEnd, end, oneIdx,
+                               mainLoop.getResults(), readStep(1))
+                .getResults());
       });
   SmallVector<Value> maxVecs, logSumVecs;
   for (unsigned u = 0; u < numAcc; ++u) {

@@ -3,23 +3,32 @@
 // RUN: nn-opt %s --nn-to-vector="vector-bits=128" | FileCheck %s --check-prefix=SSE
 
 // One forall iteration per row. The read pass is one loop whose iter_args are
-// the two running maxima and the two running sums (online max + sum), fed by
-// four unit-stride vector loads per accumulator and no scalar access; the
-// loop around it merges chunks of 4096 elements.
+// two lagging references, the two running maxima and the two running sums
+// (online max + sum), fed by four unit-stride vector loads per accumulator and
+// no scalar access. A reference moves (an scf.if that rescales the sum) only
+// when a block's maximum passes it by more than 64; the exps subtract the
+// reference. The loop around it merges chunks of 4096 elements.
 
 // CHECK-LABEL: func.func @last(
 // CHECK-SAME:    %[[X:.*]]: tensor<8x1000xf32>)
 // CHECK:         scf.forall (%[[ROW:.*]]) in (8) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<8x1000xf32>)
 // CHECK:           %[[ROWOUT:.*]] = tensor.extract_slice %[[OUT]][%[[ROW]], 0] [1, 1000] [1, 1]
 // CHECK:           scf.for %{{.*}} = %c0 to %c896 step %c4096 iter_args
-// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c128 iter_args(%[[M0:.*]] = %{{.*}}, %[[M1:.*]] = %{{.*}}, %[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c128 iter_args(%[[R0:.*]] = %{{.*}}, %[[R1:.*]] = %{{.*}}, %[[M0:.*]] = %{{.*}}, %[[M1:.*]] = %{{.*}}, %[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK-NEXT:          vector.transfer_read %[[X]][%[[ROW]], %[[J]]], %{{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<16xf32>
 // CHECK-COUNT-3:       vector.transfer_read %[[X]][%[[ROW]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<16xf32>
 // CHECK-NOT:           tensor.extract
 // CHECK-NOT:           scf.for
-// CHECK:               arith.mulf %[[S0]]
-// CHECK:               scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
-// The tail: single masked vectors, padded with -inf (which adds exp(-inf) = 0).
+// CHECK:               %[[SLACK:.*]] = arith.addf %[[R0]], %{{.*}} : vector<16xf32>
+// CHECK:               %[[ABOVE:.*]] = arith.cmpf ogt, %{{.*}}, %[[SLACK]]
+// CHECK:               %[[MOVE:.*]] = vector.reduction <or>, %[[ABOVE]]
+// CHECK:               %[[REF:.*]]:2 = scf.if %[[MOVE]]
+// CHECK:                 arith.mulf %[[S0]]
+// CHECK:               } else {
+// CHECK-NEXT:            scf.yield %[[R0]], %[[S0]]
+// CHECK:               arith.subf %{{.*}}, %[[REF]]#0
+// CHECK:               scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
+// The tail: single masked vectors, padded with -inf (negligible terms).
 // CHECK:           scf.for %[[T:.*]] = %c896 to %c1000 step %c16 iter_args
 // CHECK:             vector.transfer_read %[[X]][%[[ROW]], %[[T]]], %cst{{.*}} : tensor<8x1000xf32>, vector<16xf32>
 // Lanes are combined once per row; NaN-propagating max.
@@ -37,11 +46,11 @@
 // CHECK-NEXT:        tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[ROW]], 0] [1, 1000] [1, 1]
 
 // AVX2-LABEL: func.func @last(
-// AVX2:         scf.for %{{.*}} step %c64 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX2:         scf.for %{{.*}} step %c64 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // AVX2-COUNT-4:   vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<8xf32>
 
 // SSE-LABEL: func.func @last(
-// SSE:         scf.for %{{.*}} step %c32 iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// SSE:         scf.for %{{.*}} step %c32 iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
 // SSE-COUNT-4:   vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<4xf32>
 func.func @last(%x: tensor<8x1000xf32>) -> tensor<8x1000xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<8x1000xf32> -> tensor<8x1000xf32>

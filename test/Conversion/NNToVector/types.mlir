@@ -23,7 +23,7 @@ func.func @f16(%x: tensor<4x512xf16>) -> tensor<4x512xf16> {
 }
 
 // CHECK-LABEL: func.func @f64(
-// CHECK:         scf.for {{.*}} step %c64 iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
+// CHECK:         scf.for {{.*}} step %c64 iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
 // CHECK:         vector.transfer_read {{.*}} : tensor<4x512xf64>, vector<8xf64>
 func.func @f64(%x: tensor<4x512xf64>) -> tensor<4x512xf64> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<4x512xf64> -> tensor<4x512xf64>
