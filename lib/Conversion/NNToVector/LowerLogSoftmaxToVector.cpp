@@ -211,6 +211,19 @@ private:
         .getResult();
   }
 
+  /// The sum of `terms`, added pairwise.
+  Value sumPairwise(SmallVector<Value> terms) {
+    while (terms.size() > 1) {
+      SmallVector<Value> pairs;
+      for (size_t i = 0; i + 1 < terms.size(); i += 2)
+        pairs.push_back(add(terms[i], terms[i + 1]));
+      if (terms.size() % 2)
+        pairs.push_back(terms.back());
+      terms = std::move(pairs);
+    }
+    return terms.front();
+  }
+
   /// One online step: folds the vectors `xs` into the running (max, sum).
   std::pair<Value, Value> update(Value m, Value s, ArrayRef<Value> xs) {
     Value blockMax = xs.front();
@@ -218,18 +231,9 @@ private:
       blockMax = runningMax(blockMax, x);
     Value newMax = runningMax(m, blockMax);
     Value safe = safeMax(newMax, splat(0.0), splat(-kInf));
-    // The block's terms, summed pairwise.
     SmallVector<Value> terms;
     for (Value x : xs)
       terms.push_back(exp(sub(x, safe)));
-    while (terms.size() > 1) {
-      SmallVector<Value> pairs;
-      for (size_t i = 0; i + 1 < terms.size(); i += 2)
-        pairs.push_back(add(terms[i], terms[i + 1]));
-      if (terms.size() % 2)
-        pairs.push_back(terms.back());
-      terms = pairs;
-    }
     // Rescale the running sum only when some lane's maximum grew, which
     // after the first few blocks of a row is rare: one test and a branch
     // instead of an exponential. Where no lane grew, the factor would be
@@ -248,7 +252,7 @@ private:
       b.setInsertionPointToStart(rescale.elseBlock());
       scf::YieldOp::create(b, loc, s);
     }
-    return {newMax, add(rescale.getResult(0), terms.front())};
+    return {newMax, add(rescale.getResult(0), sumPairwise(terms))};
   }
 
   /// One step of the main read loop, like update() but with the exps taken
@@ -286,15 +290,7 @@ private:
     SmallVector<Value> terms;
     for (Value x : xs)
       terms.push_back(exp(sub(x, ref)));
-    while (terms.size() > 1) {
-      SmallVector<Value> pairs;
-      for (size_t i = 0; i + 1 < terms.size(); i += 2)
-        pairs.push_back(add(terms[i], terms[i + 1]));
-      if (terms.size() % 2)
-        pairs.push_back(terms.back());
-      terms = pairs;
-    }
-    return {ref, newMax, add(move.getResult(1), terms.front())};
+    return {ref, newMax, add(move.getResult(1), sumPairwise(terms))};
   }
 
   /// The end of the whole steps of `step` from `start` towards `end`.
