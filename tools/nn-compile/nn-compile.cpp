@@ -126,7 +126,8 @@ int main(int argc, char **argv) {
   cl::opt<int> &threads = nn::registerThreadsOption(
       category, "Threads the kernels run on: 1 compiles serial code with no "
                 "OpenMP dependency; 0 (default) decides at run time from "
-                "NN_NUM_THREADS, else all cores");
+                "NN_NUM_THREADS, else all cores. Tensors under 128 KiB run "
+                "on the calling thread");
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,

@@ -83,7 +83,8 @@ int main(int argc, char **argv) {
   cl::opt<int> &threads = nn::registerThreadsOption(
       category,
       "Threads to run on; 0 (default): NN_NUM_THREADS if set, else all "
-      "cores. Results do not depend on it");
+      "cores. Tensors under 128 KiB run on the calling thread. Results do not "
+      "depend on it");
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
