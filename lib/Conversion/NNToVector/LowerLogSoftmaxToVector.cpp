@@ -370,12 +370,13 @@ private:
   unsigned numAcc, numBlock;
 };
 
-/// exp(v) for v <= 0, -inf or NaN: the kernels only take exponentials of
-/// differences to a maximum. v is clamped below at `lowest` (-inf too, so that
-/// exp(-inf) is exp(lowest), below 1e-37 for f32: negligible next to a sum
-/// that is at least 1), and NaN stays NaN, which the kernel relies on to turn
-/// a slice holding NaN or +inf into NaN. Then exp(v) = 2^n * 2^f with n an
-/// integer and |f| <= 1/2.
+/// exp(v) for v <= 64, -inf or NaN: the kernels only take exponentials of
+/// differences to a maximum or to the lagging reference of updateLagged (2^n
+/// stays a normal number up to v = 88 in f32). v is clamped below at `lowest`
+/// (-inf too, so that exp(-inf) is exp(lowest), below 1e-37 for f32: negligible
+/// next to a sum that is at least 1), and NaN stays NaN, which the kernel
+/// relies on to turn a slice holding NaN or +inf into NaN. Then exp(v) = 2^n *
+/// 2^f with n an integer and |f| <= 1/2.
 Value KernelEmitter::exp(Value v) {
   bool isF64 = cType.isF64();
   auto intVec =
