@@ -224,16 +224,27 @@ private:
     return terms.front();
   }
 
-  /// One online step: folds the vectors `xs` into the running (max, sum).
-  std::pair<Value, Value> update(Value m, Value s, ArrayRef<Value> xs) {
+  /// The lane-wise maximum of a block of vectors (runningMax).
+  Value blockMaximum(ArrayRef<Value> xs) {
     Value blockMax = xs.front();
     for (Value x : xs.drop_front())
       blockMax = runningMax(blockMax, x);
-    Value newMax = runningMax(m, blockMax);
-    Value safe = safeMax(newMax, splat(0.0), splat(-kInf));
+    return blockMax;
+  }
+
+  /// The sum of exp(x - ref) over the block `xs`, added pairwise.
+  Value sumOfExps(ArrayRef<Value> xs, Value ref) {
     SmallVector<Value> terms;
     for (Value x : xs)
-      terms.push_back(exp(sub(x, safe)));
+      terms.push_back(exp(sub(x, ref)));
+    return sumPairwise(std::move(terms));
+  }
+
+  /// One online step: folds the vectors `xs` into the running (max, sum).
+  std::pair<Value, Value> update(Value m, Value s, ArrayRef<Value> xs) {
+    Value blockMax = blockMaximum(xs);
+    Value newMax = runningMax(m, blockMax);
+    Value safe = safeMax(newMax, splat(0.0), splat(-kInf));
     // Rescale the running sum only when some lane's maximum grew, which
     // after the first few blocks of a row is rare: one test and a branch
     // instead of an exponential. Where no lane grew, the factor would be
@@ -252,7 +263,7 @@ private:
       b.setInsertionPointToStart(rescale.elseBlock());
       scf::YieldOp::create(b, loc, s);
     }
-    return {newMax, add(rescale.getResult(0), sumPairwise(terms))};
+    return {newMax, add(rescale.getResult(0), sumOfExps(xs, safe))};
   }
 
   /// One step of the main read loop, like update() but with the exps taken
@@ -266,9 +277,7 @@ private:
   /// (r, m, s); the true maximum `m` is kept beside for the end of the chunk.
   std::tuple<Value, Value, Value> updateLagged(Value r, Value m, Value s,
                                                ArrayRef<Value> xs) {
-    Value blockMax = xs.front();
-    for (Value x : xs.drop_front())
-      blockMax = runningMax(blockMax, x);
+    Value blockMax = blockMaximum(xs);
     Value newMax = runningMax(m, blockMax);
     Value aboveLanes =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, blockMax,
@@ -287,10 +296,7 @@ private:
       scf::YieldOp::create(b, loc, ValueRange{r, s});
     }
     Value ref = move.getResult(0);
-    SmallVector<Value> terms;
-    for (Value x : xs)
-      terms.push_back(exp(sub(x, ref)));
-    return {ref, newMax, add(move.getResult(1), sumPairwise(terms))};
+    return {ref, newMax, add(move.getResult(1), sumOfExps(xs, ref))};
   }
 
   /// The end of the whole steps of `step` from `start` towards `end`.
