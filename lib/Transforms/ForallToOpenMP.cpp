@@ -144,6 +144,11 @@ LogicalResult convertForall(scf::ForallOp forall, unsigned numThreads,
   nestOperands.loopSteps = materialize(forall.getMixedStep());
 
   omp::ParallelOperands parallelOperands;
+  // The run-time thread count, added to the module with the first loop that
+  // needs it (not when every loop stayed serial).
+  if (!numThreads &&
+      failed(addNumThreadsFunction(forall->getParentOfType<ModuleOp>())))
+    return forall.emitOpError("cannot add the thread-count function");
   if (numThreads)
     parallelOperands.numThreads =
         arith::ConstantIntOp::create(b, loc, b.getI32Type(), numThreads);
@@ -187,10 +192,6 @@ struct ForallToOpenMPPass
       foralls.push_back(forall);
       return WalkResult::skip();
     });
-    if (foralls.empty())
-      return;
-    if (numThreads == 0 && failed(addNumThreadsFunction(module)))
-      return signalPassFailure();
     for (scf::ForallOp forall : foralls)
       if (failed(convertForall(forall, numThreads, minParallelBytes)))
         return signalPassFailure();
