@@ -26,12 +26,11 @@ int mlir::nn::runWithCrashRecovery(llvm::StringRef tool, llvm::StringRef input,
     return result;
   llvm::errs().flush();
   llvm::WithColor::error(llvm::errs(), tool)
-      << "internal error: the MLIR/LLVM libraries crashed (signal "
+      << "internal error: crashed (signal "
       << (context.RetCode > 128 ? context.RetCode - 128 : context.RetCode)
       << ") while processing '" << input
       << "'; any diagnostic above names the place in the input. This is a "
-         "bug (possibly in the packaged MLIR); please report it with the "
-         "input\n";
+         "bug; please report it with the input and the command line\n";
   return 1;
 #endif
 }

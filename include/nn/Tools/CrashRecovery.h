@@ -4,7 +4,9 @@
 /// The packaged MLIR has parsers that crash on some malformed input (e.g.
 /// `linalg.reduce ... dimensions = X]`, which stock mlir-opt 22 also dies
 /// on). The tools run their work under runWithCrashRecovery so that such a
-/// crash ends in an error message and exit status 1, not a signal.
+/// crash ends in an error message and exit status 1, not a signal. The
+/// handler cannot tell whose code crashed, so its message blames nobody: a
+/// crash in nn-mlir's own code is a bug to fix, found by the same message.
 ///
 //===----------------------------------------------------------------------===//
 

@@ -445,7 +445,7 @@ LogicalResult mlir::nn::lowerFunctionToGPU(func::FuncOp func,
                 .getMemref();
       temporaries.push_back(out);
     }
-    emitLogSoftmax(b, op.getLoc(), in, out, static_cast<int64_t>(op.getDim()),
+    emitLogSoftmax(b, op.getLoc(), in, out, op.getNormalizedDim(),
                    options, (func.getName() + "_" + Twine(opNumber++)).str());
     buffers.map(op.getResult(), out);
   }
