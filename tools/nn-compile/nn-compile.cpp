@@ -16,6 +16,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "nn/Conversion/NNToGPU/NNToGPU.h"
 #include "nn/InitAllDialects.h"
 #include "nn/Pipelines/Pipelines.h"
 #include "nn/Target/CHeader.h"
@@ -93,6 +94,26 @@ static cl::opt<std::string> ptxFeatures(
     "features",
     cl::desc("--target=nvptx: NVPTX features, e.g. +ptx80 (the default)"),
     cl::value_desc("+ptxNN"), cl::init("+ptx80"), cl::cat(category));
+
+static cl::opt<nn::GPURowStrategy> gpuStrategy(
+    "gpu-strategy",
+    cl::desc("--target=nvptx: the last-dim kernel (default auto)"),
+    cl::init(nn::GPURowStrategy::Auto),
+    cl::values(clEnumValN(nn::GPURowStrategy::Auto, "auto",
+                          "by row length: a warp per row up to 1024 "
+                          "elements, else a block per row"),
+               clEnumValN(nn::GPURowStrategy::WarpPerRow, "warp",
+                          "a warp per row"),
+               clEnumValN(nn::GPURowStrategy::BlockPerRow, "block",
+                          "a 256-thread block per row")),
+    cl::cat(category));
+
+static cl::opt<uint64_t> minParallelBytes(
+    "min-parallel-bytes",
+    cl::desc("CPU: parallel loops whose largest input or output holds fewer "
+             "bytes run on the calling thread (default 131072; 0: always in "
+             "parallel)"),
+    cl::value_desc("bytes"), cl::init(131072), cl::cat(category));
 
 static cl::opt<std::string> targetCPU(
     "target-cpu",
@@ -277,6 +298,10 @@ static int process(int threads) {
     options.chip = chip;
     options.features = ptxFeatures;
     options.format = emitKind == EmitKind::Cubin ? "bin" : "isa";
+    options.strategy = gpuStrategy == nn::GPURowStrategy::WarpPerRow ? "warp"
+                       : gpuStrategy == nn::GPURowStrategy::BlockPerRow
+                           ? "block"
+                           : "auto";
     PassManager pm(&context);
     nn::buildGPUPipeline(pm, options);
     if (failed(pm.run(*module)))
@@ -321,6 +346,7 @@ static int process(int threads) {
 
   nn::CPUPipelineOptions options;
   options.threads = threads;
+  options.minParallelBytes = minParallelBytes;
   options.vectorBits = nn::getNativeVectorBits(**machine);
   options.nativeBF16 = nn::hasNativeBF16(**machine);
   PassManager pm(&context);

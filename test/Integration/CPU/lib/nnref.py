@@ -1,6 +1,6 @@
 """Float64 reference for nn.logsoftmax, 16-bit rounding and the spec comparator.
 
-Everything here follows /work/shared/spec/logsoftmax.md:
+Everything here follows docs/logsoftmax-semantics.md:
 
 * the reference is `(x - m) - log(sum(exp(x - m)))` along `dim`, evaluated in
   float64 on the inputs *after* they were rounded to the argument type;
@@ -168,10 +168,14 @@ def logsoftmax_ref(x, dim):
 
 def expected(x_rounded, dim, out_dtype):
     """The float64 reference as compared: rounded to the result type when that
-    is f16 or bf16."""
+    is f16 or bf16. A result beyond the result type's range is -inf there, as
+    in PyTorch (x - max overflows: [3e38, -3e38] in f32 gives [0, -inf])."""
     ref = logsoftmax_ref(x_rounded, dim)
     if out_dtype in ("f16", "bf16"):
         ref = round_to(ref, out_dtype)
+    elif out_dtype == "f32":
+        rounded = round_to(ref, "f32")
+        ref = np.where(np.isinf(rounded), rounded, ref)
     return ref
 
 
