@@ -5,7 +5,7 @@
 # (1 thread aligned vs 2 threads unaligned), nn-run, and every GPU strategy
 # through ptxas, against the float64 reference. Ends with "N cases, M failed".
 #
-#   bash scripts/differential.sh [--seed=N] [--paths=abi,nn-run,ptx] [--pairs=f32-f32,...]
+#   bash scripts/differential.sh [--seed=N] [--paths=abi,jit,ptx] [--pairs=f32-f32,...]
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

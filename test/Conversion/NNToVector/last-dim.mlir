@@ -11,6 +11,7 @@
 
 // CHECK-LABEL: func.func @last(
 // CHECK-SAME:    %[[X:.*]]: tensor<8x1000xf32>)
+// CHECK:         %[[SLACK:.*]] = arith.constant dense<6.400000e+01> : vector<16xf32>
 // CHECK:         scf.forall (%[[ROW:.*]]) in (8) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<8x1000xf32>)
 // CHECK:           %[[ROWOUT:.*]] = tensor.extract_slice %[[OUT]][%[[ROW]], 0] [1, 1000] [1, 1]
 // CHECK:           scf.for %{{.*}} = %c0 to %c896 step %c4096 iter_args
@@ -19,11 +20,19 @@
 // CHECK-COUNT-3:       vector.transfer_read %[[X]][%[[ROW]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<16xf32>
 // CHECK-NOT:           tensor.extract
 // CHECK-NOT:           scf.for
-// CHECK:               %[[SLACK:.*]] = arith.addf %[[R0]], %{{.*}} : vector<16xf32>
-// CHECK:               %[[ABOVE:.*]] = arith.cmpf ogt, %{{.*}}, %[[SLACK]]
+// The test takes blockMax - r, the rounded difference the exps take, so that
+// no exp argument passes 64 (r + 64 rounds up near 2^30 in f32).
+// CHECK:               %[[GAP:.*]] = arith.subf %{{.*}}, %[[R0]] fastmath<contract> : vector<16xf32>
+// CHECK:               %[[ABOVE:.*]] = arith.cmpf ogt, %[[GAP]], %[[SLACK]]
 // CHECK:               %[[MOVE:.*]] = vector.reduction <or>, %[[ABOVE]]
 // CHECK:               %[[REF:.*]]:2 = scf.if %[[MOVE]]
+// Every lane moves only up to its own maximum: a lane that has seen only
+// -inf (a masked row) keeps its finite reference instead of taking -inf.
+// CHECK:                 %[[UP:.*]] = arith.cmpf ogt, %[[NEWMAX:.*]], %[[R0]]
+// CHECK:                 %[[MOVED:.*]] = arith.select %[[UP]], %[[NEWMAX]], %[[R0]]
+// CHECK:                 arith.subf %[[R0]], %[[MOVED]]
 // CHECK:                 arith.mulf %[[S0]]
+// CHECK:                 scf.yield %[[MOVED]], %{{.*}} : vector<16xf32>, vector<16xf32>
 // CHECK:               } else {
 // CHECK-NEXT:            scf.yield %[[R0]], %[[S0]]
 // CHECK:               arith.subf %{{.*}}, %[[REF]]#0
