@@ -44,5 +44,8 @@ MLIR
     ${flags[@]+"${flags[@]}"} -o "$out/lib$name.so"
   echo "$name $in_t $out_t $rank $dim" 
 done >"$out/kernels.txt"
-cp "$here/run.py" "$out/"
+# The differential generator's value patterns and float64 reference, for
+# run.py's pattern check.
+cp "$here/run.py" "$root/test/Integration/CPU/lib/patterns.py" \
+  "$root/test/Integration/CPU/lib/nnref.py" "$out/"
 echo "build.sh: $(wc -l <"$out/kernels.txt") kernels in $out ($(du -sh "$out" | cut -f1)); copy it to the GPU machine and run: python3 run.py --check --bench"

@@ -5,7 +5,10 @@ build.sh compiled into this folder.
 
   python3 run.py --check     correctness: every kernel kind, element type,
                              dim, size (0, 1, odd, huge) and the spec's edge
-                             rows, against a float64 reference
+                             rows, against a float64 reference; then the
+                             differential generator's value patterns (masks,
+                             ramps, extremes; patterns.py) at lengths around
+                             the warp and block strategies, against nnref.py
   python3 run.py --bench     nn-mlir vs torch.log_softmax vs torch.compile'd
                              log_softmax vs a device-to-device copy; medians,
                              a Markdown table on stdout
@@ -125,6 +128,50 @@ def check(kernels):
     return ok
 
 
+def check_patterns(kernels):
+    """Slices drawn from the differential generator's patterns, at lengths
+    around the warp (32), the warp-per-row limit (1024) and beyond, checked
+    against nnref.py's reference of the values the kernel was given (exact
+    NaN and +-inf positions, the spec's tolerances)."""
+    import numpy as np
+    import nnref
+    import patterns
+    rng = np.random.default_rng(20261130)
+    lengths = [1, 2, 17, 31, 32, 33, 127, 128, 129, 1023, 1024, 1025, 4097,
+               65537, 100003]
+    ok = True
+    for k in kernels.values():
+        if k.rank > 3:
+            continue
+        failed = 0
+        for n in lengths:
+            count = max(2, min(len(patterns.NAMES), (1 << 21) // n))
+            shape = patterns.layout_shape(k.rank, k.dim, n, count, 17)
+            data, order = patterns.build_input(rng, shape, k.dim, k.in_t,
+                                               patterns.NAMES)
+            x = torch.from_numpy(data).to(TYPES[k.in_t]).cuda()
+            seen = x.cpu().double().numpy()
+            y = k(x).cpu().double().numpy()
+            reason = nnref.compare(y, nnref.expected(seen, k.dim, k.out_t),
+                                   k.out_t)
+            if reason:
+                failed += 1
+                d = nnref.normalize_dim(k.dim, y.ndim)
+                ys = np.moveaxis(y, d, -1).reshape(-1, n)
+                rs = np.moveaxis(nnref.expected(seen, k.dim, k.out_t), d,
+                                 -1).reshape(-1, n)
+                bad = [order[i] for i in range(ys.shape[0])
+                       if nnref.compare(ys[i], rs[i], k.out_t)]
+                print("FAIL %s patterns n=%d shape=%s: %s (patterns: %s)" % (
+                    k.name, n, "x".join(map(str, shape)), reason,
+                    ", ".join(sorted(set(bad)))))
+        print("%s %s patterns: %d lengths x %d patterns" % (
+            "PASS" if not failed else "FAIL", k.name, len(lengths),
+            len(patterns.NAMES)))
+        ok &= not failed
+    return ok
+
+
 def median_seconds(fn, repeats=20, inner=10):
     fn()
     torch.cuda.synchronize()
@@ -176,6 +223,7 @@ def main():
     ok = True
     if args.check or not args.bench:
         ok = check(kernels)
+        ok &= check_patterns(kernels)
         print("check: %s" % ("all passed" if ok else "FAILURES"))
     if args.bench:
         bench(kernels)

@@ -94,33 +94,6 @@ def function_text(name, in_t, out_t, dim):
             "  return %%y : %s\n}\n" % (name, in_t, out_t, dim, in_t, out_t, out_t))
 
 
-def layout_shape(rank, dim, n, slices, inner):
-    """A shape of `rank` with `n` along `dim` and about `slices` slices."""
-    d = nnref.normalize_dim(dim, rank)
-    if rank == 1:
-        return (n,)
-    if rank == 2:
-        return (slices, n) if d == 1 else (n, slices)
-    if d == 2:
-        return (2, max(1, slices // 2), n)
-    outer = max(1, slices // inner)
-    return (n, outer, inner) if d == 0 else (outer, n, inner)
-
-
-def build_input(rng, shape, dim, dtype, names):
-    """float64 data of `shape` whose slices along `dim` follow `names` in
-    turn (starting at a random pattern), and the pattern of each slice."""
-    d = nnref.normalize_dim(dim, len(shape))
-    n = shape[d]
-    count = int(np.prod(shape)) // n if n else 0
-    start = int(rng.integers(len(names)))
-    order = [names[(start + k) % len(names)] for k in range(count)]
-    rows = patterns.slices(rng, order, n, dtype)
-    moved = [s for k, s in enumerate(shape) if k != d] + [n]
-    x = np.moveaxis(rows.reshape(moved), -1, d)
-    return np.ascontiguousarray(x), order
-
-
 def describe(y, ref, order, dim, out):
     """The compare() reason, with the pattern of the first bad slice."""
     reason = nnref.compare(y, ref, out)
@@ -261,7 +234,7 @@ def run_abi(opts, failures):
         before = (failures.count, failures.failed)
         functions, calls = {}, []
         for k, (_, rank, dim, n, dynamic, inner) in enumerate(items):
-            shape = layout_shape(rank, dim, n, slice_budget(n, opts.tier), inner)
+            shape = patterns.layout_shape(rank, dim, n, slice_budget(n, opts.tier), inner)
             if dynamic:
                 name = "dyn_r%d_d%s" % (rank, str(dim).replace("-", "m"))
             else:
@@ -275,7 +248,7 @@ def run_abi(opts, failures):
         if not lib.functions:
             continue
         for name, shape, dim, dynamic in calls:
-            x, order = build_input(rng, shape, dim, dtype, patterns.NAMES)
+            x, order = patterns.build_input(rng, shape, dim, dtype, patterns.NAMES)
             label = "abi %s->%s shape=%s dim=%d %s" % (
                 dtype, out, "x".join(map(str, shape)), dim,
                 "dynamic" if dynamic else "static")
@@ -310,8 +283,8 @@ def run_nn_run(opts, failures):
         args, results, datas = [], [], []
         for k, n in enumerate(lengths):
             inner = INNER_SIZES[int(rng.integers(len(INNER_SIZES)))]
-            shape = layout_shape(rank, dim, n, slice_budget(n, opts.tier), inner)
-            data, _ = build_input(rng, shape, dim, dtype, patterns.NAMES)
+            shape = patterns.layout_shape(rank, dim, n, slice_budget(n, opts.tier), inner)
+            data, _ = patterns.build_input(rng, shape, dim, dtype, patterns.NAMES)
             args.append(harness.Arg(shape, dtype, data, "all" if dynamic else "none"))
             results.append(harness.Result(k, dim, out))
         name = "nn-run %s->%s r%d dim=%d n=%s %s" % (
@@ -370,7 +343,7 @@ def run_ptx(opts, failures):
         for rank, dim in LAYOUTS:
             for dynamic in (False, True):
                 for n in (lengths if not dynamic else [7]):
-                    shape = layout_shape(rank, dim, n, 5, 3)
+                    shape = patterns.layout_shape(rank, dim, n, 5, 3)
                     name = "k_r%d_d%s_n%d_%s" % (rank, str(dim).replace("-", "m"), n,
                                                  "dyn" if dynamic else "st")
                     functions.append(function_text(name, type_str(shape, dynamic, dtype),

@@ -232,3 +232,35 @@ def slices(rng, names, n, dtype):
     for k, name in enumerate(names):
         out[k] = PATTERNS[name](rng, n, dtype)
     return out
+
+
+def _normalize(dim, rank):
+    return dim + max(rank, 1) if dim < 0 else dim
+
+
+def layout_shape(rank, dim, n, count, inner):
+    """A shape of `rank` with `n` along `dim` and about `count` slices; for a
+    dim before the last, the last size is `inner`."""
+    d = _normalize(dim, rank)
+    if rank == 1:
+        return (n,)
+    if rank == 2:
+        return (count, n) if d == 1 else (n, count)
+    if d == 2:
+        return (2, max(1, count // 2), n)
+    outer = max(1, count // inner)
+    return (n, outer, inner) if d == 0 else (outer, n, inner)
+
+
+def build_input(rng, shape, dim, dtype, names):
+    """float64 data of `shape` whose slices along `dim` follow `names` in
+    turn (starting at a random pattern), and the pattern of each slice."""
+    d = _normalize(dim, len(shape))
+    n = shape[d]
+    count = int(np.prod(shape)) // n if n else 0
+    start = int(rng.integers(len(names)))
+    order = [names[(start + k) % len(names)] for k in range(count)]
+    rows = slices(rng, order, n, dtype)
+    moved = [s for k, s in enumerate(shape) if k != d] + [n]
+    x = np.moveaxis(rows.reshape(moved), -1, d)
+    return np.ascontiguousarray(x), order
