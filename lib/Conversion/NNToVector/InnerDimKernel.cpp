@@ -1,0 +1,147 @@
+//===- InnerDimKernel.cpp - Slices along an inner dim --------------------===//
+//
+// The strategy for a dim other than the last: lanes along the contiguous
+// last dim.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::nn;
+using namespace mlir::nn::detail;
+
+/// Slices along a non-last dimension `dim`: the lanes run along the
+/// contiguous last dimension, so every access is unit-stride. The forall runs
+/// over the dimensions other than `dim` and the last, and over chunks of
+/// `lanes * numAcc` elements of the last.
+Value KernelEmitter::emitInnerDim(Value input, Value init,
+                                  ArrayRef<OpFoldResult> sizes, int64_t dim) {
+  int64_t rank = sizes.size();
+  Value depth = getValueOrCreateConstantIndexOp(b, loc, sizes[dim]);
+  Value inner = getValueOrCreateConstantIndexOp(b, loc, sizes.back());
+  int64_t chunk = lanes * numAcc;
+  // Masks are needed only when the last size is not a known multiple.
+  std::optional<int64_t> innerSize = getConstantIntValue(sizes.back());
+  bool inBounds = innerSize && *innerSize % chunk == 0;
+  Value chunkIdx = index(chunk);
+  Value numChunks = arith::DivUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, inner, index(chunk - 1)), chunkIdx);
+  Value zeroIdx = index(0), oneIdx = index(1);
+
+  SmallVector<OpFoldResult> bounds;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    if (i != dim)
+      bounds.push_back(sizes[i]);
+  bounds.push_back(numChunks);
+  auto forall =
+      scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  SmallVector<Value> ivs = llvm::to_vector(forall.getInductionVars());
+  Value shared = forall.getRegionIterArgs()[0];
+  Value i0 = arith::MulIOp::create(b, loc, ivs.back(), chunkIdx);
+  // Indices of element (d along `dim`, i along the last dimension); `base`
+  // gives the other dimensions' indices (this iteration's, or zeros).
+  auto indicesOf = [&](ArrayRef<Value> base, Value d, Value i) {
+    SmallVector<Value> indices;
+    for (int64_t k = 0, next = 0; k < rank - 1; ++k)
+      indices.push_back(k == dim ? d : base[next++]);
+    indices.push_back(i);
+    return indices;
+  };
+  ArrayRef<Value> otherIvs = ArrayRef<Value>(ivs).drop_back();
+  auto at = [&](Value d, Value i) { return indicesOf(otherIvs, d, i); };
+  auto laneOffset = [&](Value base, unsigned u) -> Value {
+    return u ? arith::AddIOp::create(b, loc, base, index(u * lanes)).getResult()
+             : base;
+  };
+
+  // Read pass along `dim`, numBlock rows at a time per accumulator.
+  Value blockIdx = index(numBlock);
+  auto readStep = [&](unsigned rowsPerStep) {
+    return [&, rowsPerStep](OpBuilder &, Location, Value d, ValueRange iter) {
+      SmallVector<Value> next(iter.size());
+      for (unsigned u = 0; u < numAcc; ++u) {
+        SmallVector<Value> xs;
+        for (unsigned k = 0; k < rowsPerStep; ++k) {
+          Value dk =
+              k ? arith::AddIOp::create(b, loc, d, index(k)).getResult() : d;
+          xs.push_back(load(input, at(dk, laneOffset(i0, u)), inBounds, -kInf));
+        }
+        std::tie(next[u], next[numAcc + u]) =
+            update(iter[u], iter[numAcc + u], xs);
+      }
+      scf::YieldOp::create(b, loc, next);
+    };
+  };
+  SmallVector<Value> results = chunked(
+      index(0), depth, kRowsPerChunk,
+      [&](Value start, Value end, ValueRange accs) -> SmallVector<Value> {
+        Value length = arith::SubIOp::create(b, loc, end, start);
+        Value mainEnd = arith::AddIOp::create(
+            b, loc, start,
+            arith::MulIOp::create(
+                b, loc, arith::DivUIOp::create(b, loc, length, blockIdx),
+                blockIdx));
+        auto mainLoop = scf::ForOp::create(b, loc, start, mainEnd, blockIdx,
+                                           accs, readStep(numBlock));
+        return llvm::to_vector_of<Value>(
+            scf::ForOp::create(b, loc, mainEnd, end, oneIdx,
+                               mainLoop.getResults(), readStep(1))
+                .getResults());
+      });
+  SmallVector<Value> maxVecs, logSumVecs;
+  for (unsigned u = 0; u < numAcc; ++u) {
+    maxVecs.push_back(results[u]);
+    logSumVecs.push_back(log(results[numAcc + u]));
+  }
+
+  // Write pass into this iteration's block of the output: all of `dim`, a
+  // chunk of the last dimension, one index of every other.
+  OpFoldResult width =
+      inBounds ? OpFoldResult(b.getIndexAttr(chunk))
+               : OpFoldResult(arith::MinUIOp::create(
+                                  b, loc, chunkIdx,
+                                  arith::SubIOp::create(b, loc, inner, i0))
+                                  .getResult());
+  SmallVector<OpFoldResult> offsets, sliceSizes,
+      strides(rank, b.getIndexAttr(1));
+  for (int64_t k = 0, next = 0; k < rank - 1; ++k) {
+    if (k == dim) {
+      offsets.push_back(b.getIndexAttr(0));
+      sliceSizes.push_back(sizes[dim]);
+    } else {
+      offsets.push_back(otherIvs[next++]);
+      sliceSizes.push_back(b.getIndexAttr(1));
+    }
+  }
+  offsets.push_back(i0);
+  sliceSizes.push_back(width);
+  Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
+                                               sliceSizes, strides);
+  SmallVector<Value> zeros(rank, zeroIdx);
+  auto writeLoop = scf::ForOp::create(
+      b, loc, zeroIdx, depth, oneIdx, ValueRange{slice},
+      [&](OpBuilder &, Location, Value d, ValueRange iter) {
+        Value dest = iter[0];
+        for (unsigned u = 0; u < numAcc; ++u) {
+          Value x = load(input, at(d, laneOffset(i0, u)), inBounds, 0.0);
+          Value y = sub(sub(x, maxVecs[u]), logSumVecs[u]);
+          dest =
+              store(y, dest, indicesOf(zeros, d, index(u * lanes)), inBounds);
+        }
+        scf::YieldOp::create(b, loc, dest);
+      });
+
+  b.setInsertionPointToEnd(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, writeLoop.getResult(0), shared,
+                                        offsets, sliceSizes, strides);
+  return forall.getResult(0);
+}

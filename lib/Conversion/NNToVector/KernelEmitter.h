@@ -1,0 +1,256 @@
+//===- KernelEmitter.h - The CPU log-softmax kernel emitter --------------===//
+//
+// Private to lib/Conversion/NNToVector: the state and vocabulary (constants,
+// arithmetic in the compute type, loads and stores) shared by the files that
+// emit the parts of a kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NN_LIB_CONVERSION_NNTOVECTOR_KERNELEMITTER_H
+#define NN_LIB_CONVERSION_NNTOVECTOR_KERNELEMITTER_H
+
+#include "nn/Conversion/NNToVector/NNToVector.h"
+#include "nn/Dialect/NN/IR/NNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+
+#include "llvm/ADT/bit.h"
+
+#include <functional>
+#include <limits>
+
+namespace mlir::nn::detail {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// How far above the lagging reference of updateLagged an element may be
+// before the reference moves: e^64 times the 128 terms a lane adds per chunk
+// stays far below the f32 maximum.
+constexpr double kReferenceSlack = 64.0;
+
+// Chunk lengths for the read pass (see KernelEmitter::chunked): along the
+// last dimension in main-loop steps, along another dimension in rows.
+constexpr int64_t kStepsPerChunk = 32;
+constexpr int64_t kRowsPerChunk = 128;
+// Rows of at least kSplitLength elements are split into segments of
+// kSegment elements (a multiple of every main-loop step) across threads.
+constexpr int64_t kSplitLength = 1 << 18;
+constexpr int64_t kSegment = 1 << 16;
+
+/// Emits the kernel replacing one nn.logsoftmax. Its parts live in files of
+/// their own: the vector math (VectorMath.cpp), horizontal reductions
+/// (Reductions.cpp), the online max/sum accumulators (OnlineAccumulator.cpp),
+/// the row read and write passes (RowPasses.cpp), and one file per strategy
+/// (LastDimKernel.cpp, ShortRowGroupsKernel.cpp, SplitRowsKernel.cpp,
+/// InnerDimKernel.cpp); LowerLogSoftmaxToVector.cpp picks the strategy.
+class KernelEmitter {
+public:
+  KernelEmitter(OpBuilder &b, LogSoftmaxOp op,
+                const VectorKernelOptions &options)
+      : b(b), loc(op.getLoc()), op(op), options(options) {
+    inElt = op.getInputType().getElementType();
+    outElt = op.getOutputType().getElementType();
+    // f16/bf16 accumulate in f32; wider types compute in themselves.
+    cType = outElt.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : outElt;
+    // A power of two: the horizontal reductions halve the vector.
+    lanes = llvm::bit_floor<uint64_t>(std::max<uint64_t>(
+        1, options.vectorBits / cType.getIntOrFloatBitWidth()));
+    inVec = VectorType::get({lanes}, inElt);
+    cVec = VectorType::get({lanes}, cType);
+    outVec = VectorType::get({lanes}, outElt);
+    numAcc = std::max(1u, options.accumulators);
+    numBlock = std::max(1u, options.blockVectors);
+  }
+
+  Value emit();
+
+private:
+  using Indexer1 = std::function<SmallVector<Value>(Value)>;
+
+  // Constants.
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value scalar(double v) {
+    return arith::ConstantOp::create(b, loc, cType, b.getFloatAttr(cType, v));
+  }
+  Value splat(double v, VectorType type) {
+    return arith::ConstantOp::create(
+        b, loc, type,
+        DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(), v)));
+  }
+  Value splat(double v) { return splat(v, cVec); }
+  /// The largest finite value of the compute type.
+  double largestFinite() {
+    return cType.isF64() ? std::numeric_limits<double>::max()
+                         : double(std::numeric_limits<float>::max());
+  }
+
+  // Arithmetic in the compute type; `contract` lets LLVM form FMAs.
+  arith::FastMathFlagsAttr contract() {
+    return arith::FastMathFlagsAttr::get(b.getContext(),
+                                         arith::FastMathFlags::contract);
+  }
+  Value add(Value x, Value y) {
+    return arith::AddFOp::create(b, loc, x, y, contract());
+  }
+  Value sub(Value x, Value y) {
+    return arith::SubFOp::create(b, loc, x, y, contract());
+  }
+  Value mul(Value x, Value y) {
+    return arith::MulFOp::create(b, loc, x, y, contract());
+  }
+  /// a * b + c, fused where the target has FMA (llvm.fmuladd). Unlike
+  /// add(mul()), two of these with the same product are not merged into one
+  /// rounded product shared by both.
+  Value fma(Value a, Value b, Value c) {
+    return vector::FMAOp::create(this->b, loc, a, b, c);
+  }
+  Value max(Value x, Value y) {
+    return arith::MaximumFOp::create(b, loc, x, y);
+  }
+
+  /// The larger of x and y, either one when one is NaN: one instruction on
+  /// x86, where arith.maximumf needs several. It is used only for the running
+  /// maxima of the read pass, where losing a NaN is harmless: a NaN input
+  /// makes exp(x - max) NaN, hence the sum and every result of its slice.
+  Value runningMax(Value x, Value y) {
+    Value greater =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
+    return arith::SelectOp::create(b, loc, greater, x, y);
+  }
+
+  /// `m`, or 0 where `m` is -inf, so that exp(x - safe(m)) is never
+  /// exp(-inf - -inf) = NaN for a slice (or lane) that has only seen -inf.
+  Value safeMax(Value m, Value zero, Value negInf) {
+    Value isNegInf =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
+    return arith::SelectOp::create(b, loc, isNegInf, zero, m);
+  }
+
+  Value exp(Value v);
+  Value log(Value v);
+
+  using Combine = function_ref<Value(Value, Value)>;
+
+  /// The lanes of `v` combined by halving: lane i with lane i + lanes/2, and
+  /// so on. transposeReduce combines each of its vectors in the same order,
+  /// so a row gives the same bits through either.
+  Value reduceHalving(Value v, Combine combine);
+
+  /// The maximum of the lanes of `v` with runningMax: a NaN lane may be
+  /// dropped, which the sum catches (see runningMax).
+  Value reduceRunningMax(Value v);
+
+  /// `lanes` vectors reduced horizontally at once: lane r of the result is
+  /// vs[r]'s lanes combined as reduceHalving does. Each level pairs vector i
+  /// with vector i + half and interleaves their halves, so that every
+  /// shuffle and combine works for two rows: lanes - 1 combines and twice as
+  /// many two-source shuffles for all rows, where reducing each row alone
+  /// takes lanes * log2(lanes) of each.
+  Value transposeReduce(ArrayRef<Value> vs, Combine combine);
+
+  /// Lane `r` of `v` in every lane.
+  Value broadcastLane(Value v, int64_t r) {
+    return vector::ShuffleOp::create(b, loc, v, v,
+                                     SmallVector<int64_t>(lanes, r));
+  }
+
+  /// Reads a vector at `indices` of `source`, widened to the compute type.
+  /// Out-of-bounds lanes read `padding` unless `inBounds`.
+  Value load(Value source, ValueRange indices, bool inBounds, double padding) {
+    Value pad = arith::ConstantOp::create(b, loc, inElt,
+                                          b.getFloatAttr(inElt, padding));
+    Value v = vector::TransferReadOp::create(b, loc, inVec, source, indices,
+                                             pad, ArrayRef<bool>{inBounds});
+    return inElt == cType ? v : arith::ExtFOp::create(b, loc, cVec, v);
+  }
+
+  /// Writes `y` (compute type) rounded to the result type.
+  Value store(Value y, Value dest, ValueRange indices, bool inBounds) {
+    if (outElt != cType)
+      y = arith::TruncFOp::create(b, loc, outVec, y);
+    return vector::TransferWriteOp::create(b, loc, y, dest, indices,
+                                           ArrayRef<bool>{inBounds})
+        .getResult();
+  }
+
+  /// The sum of `terms`, added pairwise.
+  Value sumPairwise(SmallVector<Value> terms);
+
+  /// The lane-wise maximum of a block of vectors (runningMax).
+  Value blockMaximum(ArrayRef<Value> xs);
+
+  /// The sum of exp(x - ref) over the block `xs`, added pairwise.
+  Value sumOfExps(ArrayRef<Value> xs, Value ref);
+
+  /// One online step: folds the vectors `xs` into the running (max, sum).
+  std::pair<Value, Value> update(Value m, Value s, ArrayRef<Value> xs);
+
+  /// One step of the main read loop, like update() but with the exps taken
+  /// relative to a lagging reference `r` instead of the block's running
+  /// maximum: `s` is the sum of exp(x - r). `r` moves up to the running
+  /// maximum only when a block holds an element x with x - r above
+  /// kReferenceSlack (a test and a rarely taken branch), lane by lane (a lane
+  /// that has seen only -inf keeps its reference), so the exps do not wait for
+  /// the block's maximum: terms up to e^64 are fine in f32. `r` starts at the
+  /// lowest finite value, so that the first finite element moves it and -inf
+  /// elements give exp(-inf - r) = exp(lowest), never NaN. Returns the new
+  /// (r, m, s); the true maximum `m` is kept beside for the end of the chunk.
+  std::tuple<Value, Value, Value> updateLagged(Value r, Value m, Value s,
+                                               ArrayRef<Value> xs);
+
+  /// The end of the whole steps of `step` from `start` towards `end`.
+  Value wholeStepsEnd(Value start, Value end, Value step) {
+    Value length = arith::SubIOp::create(b, loc, end, start);
+    Value steps = arith::DivUIOp::create(b, loc, length, step);
+    return arith::AddIOp::create(b, loc, start,
+                                 arith::MulIOp::create(b, loc, steps, step));
+  }
+
+  /// Fresh (max, sum) accumulators: numAcc maxima at -inf, numAcc sums at 0.
+  SmallVector<Value> initialAccumulators();
+
+  /// Merges the (max, sum) accumulators `part` into `total`.
+  SmallVector<Value> merge(ValueRange total, ValueRange part);
+
+  /// Merges two (max, sum) vector pairs, rescaling both sums to the new max.
+  std::pair<Value, Value> mergePair(Value m1, Value s1, Value m2, Value s2);
+
+  /// Runs `body(start, end, accumulators)` over [0, ub) in chunks of `chunk`,
+  /// each from fresh accumulators merged into running ones afterwards: every
+  /// f32 sum then adds up short runs, which keeps its rounding error low on
+  /// slices of hundreds of thousands of elements.
+  SmallVector<Value>
+  chunked(Value lb, Value ub, int64_t chunk,
+          function_ref<SmallVector<Value>(Value, Value, ValueRange)> body);
+
+  // Pieces of the last-dimension kernels; `at(j)` gives the input indices of
+  // element j of the current row.
+  SmallVector<Value> readRowRange(Value input, const Indexer1 &at, Value start,
+                                  Value end);
+  std::pair<Value, Value> combineAccumulators(ArrayRef<Value> accs);
+  std::pair<Value, Value> finishRow(Value laneMax, Value laneSum);
+  Value writeRowRange(Value input, const Indexer1 &at, Value dest,
+                      const Indexer1 &destAt, Value start, Value end,
+                      Value rowMax, Value logSum);
+
+  Value emitLastDim(Value input, Value init, ArrayRef<OpFoldResult> sizes);
+  Value emitSplitRows(Value input, Value init, ArrayRef<OpFoldResult> sizes);
+  Value emitShortRowGroups(Value input, Value init,
+                           ArrayRef<OpFoldResult> sizes);
+  Value emitInnerDim(Value input, Value init, ArrayRef<OpFoldResult> sizes,
+                     int64_t dim);
+
+  OpBuilder &b;
+  Location loc;
+  LogSoftmaxOp op;
+  VectorKernelOptions options;
+  Type inElt, outElt, cType;
+  int64_t lanes;
+  VectorType inVec, cVec, outVec;
+  unsigned numAcc, numBlock;
+};
+
+} // namespace mlir::nn::detail
+
+#endif // NN_LIB_CONVERSION_NNTOVECTOR_KERNELEMITTER_H

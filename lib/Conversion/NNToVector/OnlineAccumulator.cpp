@@ -1,0 +1,124 @@
+//===- OnlineAccumulator.cpp - Online max and sum ------------------------===//
+//
+// The online (max, sum of exp) accumulators of the read pass: a step,
+// a step against a lagging reference, merges, and chunking.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::nn;
+using namespace mlir::nn::detail;
+
+Value KernelEmitter::blockMaximum(ArrayRef<Value> xs) {
+  Value blockMax = xs.front();
+  for (Value x : xs.drop_front())
+    blockMax = runningMax(blockMax, x);
+  return blockMax;
+}
+
+Value KernelEmitter::sumOfExps(ArrayRef<Value> xs, Value ref) {
+  SmallVector<Value> terms;
+  for (Value x : xs)
+    terms.push_back(exp(sub(x, ref)));
+  return sumPairwise(std::move(terms));
+}
+
+std::pair<Value, Value> KernelEmitter::update(Value m, Value s,
+                                              ArrayRef<Value> xs) {
+  Value blockMax = blockMaximum(xs);
+  Value newMax = runningMax(m, blockMax);
+  Value safe = safeMax(newMax, splat(0.0), splat(-kInf));
+  // Rescale the running sum only when some lane's maximum grew, which
+  // after the first few blocks of a row is rare: one test and a branch
+  // instead of an exponential. Where no lane grew, the factor would be
+  // exp(0) = 1 exactly (exp(lowest) where a lane has seen only -inf, whose
+  // sum is then negligible either way).
+  Value grewLanes =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, blockMax, m);
+  Value grew =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, grewLanes);
+  auto rescale = scf::IfOp::create(b, loc, TypeRange{s.getType()}, grew,
+                                   /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(rescale.thenBlock());
+    scf::YieldOp::create(b, loc, mul(s, exp(sub(m, safe))));
+    b.setInsertionPointToStart(rescale.elseBlock());
+    scf::YieldOp::create(b, loc, s);
+  }
+  return {newMax, add(rescale.getResult(0), sumOfExps(xs, safe))};
+}
+
+std::tuple<Value, Value, Value>
+KernelEmitter::updateLagged(Value r, Value m, Value s, ArrayRef<Value> xs) {
+  Value blockMax = blockMaximum(xs);
+  Value newMax = runningMax(m, blockMax);
+  // blockMax - r, not blockMax > r + slack: that sum rounds up by up to
+  // an ulp of r (128 near 2^30 in f32), which let x - r reach 128 and
+  // exp overflow. Rounding is monotonic, so every x - r of the block is at
+  // most the rounded blockMax - r, hence at most the slack.
+  Value aboveLanes =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sub(blockMax, r),
+                            splat(kReferenceSlack));
+  Value above = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR,
+                                            aboveLanes);
+  auto move = scf::IfOp::create(b, loc, TypeRange{r.getType(), s.getType()},
+                                above, /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    // The branch is taken for every lane when one lane is above, so each
+    // lane moves only up to its own maximum: a lane that has seen nothing
+    // but -inf (a masked stretch of the row) keeps its finite reference,
+    // which a move to -inf would turn into exp(-inf - -inf) = NaN. The
+    // factor is then at most 1, and exactly 1 where the lane stays.
+    b.setInsertionPointToStart(move.thenBlock());
+    Value moved = runningMax(newMax, r);
+    scf::YieldOp::create(b, loc, ValueRange{moved, mul(s, exp(sub(r, moved)))});
+    b.setInsertionPointToStart(move.elseBlock());
+    scf::YieldOp::create(b, loc, ValueRange{r, s});
+  }
+  Value ref = move.getResult(0);
+  return {ref, newMax, add(move.getResult(1), sumOfExps(xs, ref))};
+}
+
+SmallVector<Value> KernelEmitter::initialAccumulators() {
+  SmallVector<Value> accs(numAcc, splat(-kInf));
+  accs.append(numAcc, splat(0.0));
+  return accs;
+}
+
+SmallVector<Value> KernelEmitter::merge(ValueRange total, ValueRange part) {
+  SmallVector<Value> merged(total.size());
+  for (unsigned u = 0; u < numAcc; ++u)
+    std::tie(merged[u], merged[numAcc + u]) =
+        mergePair(total[u], total[numAcc + u], part[u], part[numAcc + u]);
+  return merged;
+}
+
+std::pair<Value, Value> KernelEmitter::mergePair(Value m1, Value s1, Value m2,
+                                                 Value s2) {
+  Value m = runningMax(m1, m2);
+  Value safe = safeMax(m, splat(0.0), splat(-kInf));
+  return {m, add(mul(s1, exp(sub(m1, safe))), mul(s2, exp(sub(m2, safe))))};
+}
+
+SmallVector<Value> KernelEmitter::chunked(
+    Value lb, Value ub, int64_t chunk,
+    function_ref<SmallVector<Value>(Value, Value, ValueRange)> body) {
+  Value chunkIdx = index(chunk);
+  auto loop = scf::ForOp::create(
+      b, loc, lb, ub, chunkIdx, initialAccumulators(),
+      [&](OpBuilder &, Location, Value start, ValueRange total) {
+        Value end = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, start, chunkIdx), ub);
+        SmallVector<Value> part = body(start, end, initialAccumulators());
+        scf::YieldOp::create(b, loc, merge(total, part));
+      });
+  return SmallVector<Value>(loop.getResults());
+}

@@ -1,0 +1,116 @@
+//===- RowPasses.cpp - Row read and write passes -------------------------===//
+//
+// The passes over a range of one row along the last dim: the read pass
+// (max and sum together), finishing the row, and the write pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::nn;
+using namespace mlir::nn::detail;
+
+/// Online (max, sum) accumulators over elements [start, end) of a row, start
+/// a multiple of the step: full steps in chunks, then vector by vector (the
+/// last one masked, padded with -inf, whose terms are negligible; see exp).
+SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
+                                               Value start, Value end) {
+  int64_t step = lanes * numAcc * numBlock;
+  Value stepIdx = index(step);
+  Value mainEnd = wholeStepsEnd(start, end, stepIdx);
+  // Iteration arguments: numAcc references, numAcc maxima, numAcc sums.
+  auto mainBody = [&](OpBuilder &, Location, Value j, ValueRange iter) {
+    SmallVector<Value> next(iter.size());
+    for (unsigned u = 0; u < numAcc; ++u) {
+      SmallVector<Value> xs;
+      for (unsigned k = 0; k < numBlock; ++k) {
+        Value offset =
+            arith::AddIOp::create(b, loc, j, index((u * numBlock + k) * lanes));
+        xs.push_back(load(input, at(offset), /*inBounds=*/true, -kInf));
+      }
+      std::tie(next[u], next[numAcc + u], next[2 * numAcc + u]) =
+          updateLagged(iter[u], iter[numAcc + u], iter[2 * numAcc + u], xs);
+    }
+    scf::YieldOp::create(b, loc, next);
+  };
+  SmallVector<Value> accs = chunked(
+      start, mainEnd, step * kStepsPerChunk,
+      [&](Value chunkStart, Value chunkEnd, ValueRange) -> SmallVector<Value> {
+        SmallVector<Value> init(numAcc, splat(-largestFinite()));
+        init.append(numAcc, splat(-kInf));
+        init.append(numAcc, splat(0.0));
+        auto loop = scf::ForOp::create(b, loc, chunkStart, chunkEnd, stepIdx,
+                                       init, mainBody);
+        // Back to (maximum, sum relative to it) pairs: the reference is at
+        // most the maximum, so the factor is at most 1.
+        SmallVector<Value> pairs(2 * numAcc);
+        for (unsigned u = 0; u < numAcc; ++u) {
+          Value ref = loop.getResult(u), m = loop.getResult(numAcc + u);
+          Value sum = loop.getResult(2 * numAcc + u);
+          pairs[u] = m;
+          pairs[numAcc + u] =
+              mul(sum, exp(sub(ref, safeMax(m, splat(0.0), splat(-kInf)))));
+        }
+        return pairs;
+      });
+  auto tailLoop = scf::ForOp::create(
+      b, loc, mainEnd, end, index(lanes), ValueRange{accs[0], accs[numAcc]},
+      [&](OpBuilder &, Location, Value j, ValueRange iter) {
+        Value x = load(input, at(j), /*inBounds=*/false, -kInf);
+        auto [m, s] = update(iter[0], iter[1], {x});
+        scf::YieldOp::create(b, loc, ValueRange{m, s});
+      });
+  accs[0] = tailLoop.getResult(0);
+  accs[numAcc] = tailLoop.getResult(1);
+  return accs;
+}
+
+/// Merges the accumulators into one (max, sum) pair of lane vectors.
+std::pair<Value, Value>
+KernelEmitter::combineAccumulators(ArrayRef<Value> accs) {
+  Value m = accs[0], s = accs[numAcc];
+  for (unsigned u = 1; u < numAcc; ++u)
+    std::tie(m, s) = mergePair(m, s, accs[u], accs[numAcc + u]);
+  return {m, s};
+}
+
+/// The row's maximum and log(sum) from its lane vectors.
+std::pair<Value, Value> KernelEmitter::finishRow(Value laneMax, Value laneSum) {
+  Value rowMax = vector::ReductionOp::create(
+      b, loc, vector::CombiningKind::MAXIMUMF, laneMax);
+  Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
+  Value rowSafeVec = vector::BroadcastOp::create(b, loc, cVec, rowSafe);
+  Value rowSum =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                  mul(laneSum, exp(sub(laneMax, rowSafeVec))));
+  return {rowMax, math::LogOp::create(b, loc, rowSum)};
+}
+
+/// Writes (x - max) - log(sum) for elements [start, end) of the row into
+/// `dest`, element j at destAt(j): full vectors, then one masked vector.
+Value KernelEmitter::writeRowRange(Value input, const Indexer1 &at, Value dest,
+                                   const Indexer1 &destAt, Value start,
+                                   Value end, Value rowMax, Value logSum) {
+  Value lanesIdx = index(lanes);
+  Value maxVec = vector::BroadcastOp::create(b, loc, cVec, rowMax);
+  Value logSumVec = vector::BroadcastOp::create(b, loc, cVec, logSum);
+  Value fullEnd = wholeStepsEnd(start, end, lanesIdx);
+  auto writeBody = [&](bool inBounds) {
+    return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
+      Value x = load(input, at(j), inBounds, 0.0);
+      Value y = sub(sub(x, maxVec), logSumVec);
+      scf::YieldOp::create(b, loc, store(y, iter[0], destAt(j), inBounds));
+    };
+  };
+  auto full = scf::ForOp::create(b, loc, start, fullEnd, lanesIdx,
+                                 ValueRange{dest}, writeBody(true));
+  return scf::ForOp::create(b, loc, fullEnd, end, lanesIdx,
+                            ValueRange{full.getResult(0)}, writeBody(false))
+      .getResult(0);
+}
