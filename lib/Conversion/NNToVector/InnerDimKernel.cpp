@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"
+#include "ParallelTiles.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -40,12 +41,8 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
     if (i != dim)
       bounds.push_back(sizes[i]);
   bounds.push_back(numChunks);
-  auto forall =
-      scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(forall.getBody());
-  SmallVector<Value> ivs = llvm::to_vector(forall.getInductionVars());
-  Value shared = forall.getRegionIterArgs()[0];
+  ParallelTiles forall(b, loc, bounds, ValueRange{init});
+  SmallVector<Value> ivs = forall.ivs();
   Value i0 = arith::MulIOp::create(b, loc, ivs.back(), chunkIdx);
   // Indices of element (d along `dim`, i along the last dimension); `base`
   // gives the other dimensions' indices (this iteration's, or zeros).
@@ -111,8 +108,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
                                   b, loc, chunkIdx,
                                   arith::SubIOp::create(b, loc, inner, i0))
                                   .getResult());
-  SmallVector<OpFoldResult> offsets, sliceSizes,
-      strides(rank, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> offsets, sliceSizes;
   for (int64_t k = 0, next = 0; k < rank - 1; ++k) {
     if (k == dim) {
       offsets.push_back(b.getIndexAttr(0));
@@ -124,8 +120,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   }
   offsets.push_back(i0);
   sliceSizes.push_back(width);
-  Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
-                                               sliceSizes, strides);
+  Value slice = forall.extract(0, offsets, sliceSizes);
   SmallVector<Value> zeros(rank, zeroIdx);
   auto writeLoop = scf::ForOp::create(
       b, loc, zeroIdx, depth, oneIdx, ValueRange{slice},
@@ -140,8 +135,5 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
         scf::YieldOp::create(b, loc, dest);
       });
 
-  b.setInsertionPointToEnd(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, writeLoop.getResult(0), shared,
-                                        offsets, sliceSizes, strides);
-  return forall.getResult(0);
+  return forall.finish(writeLoop.getResult(0))[0];
 }

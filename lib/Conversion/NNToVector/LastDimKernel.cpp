@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"
+#include "ParallelTiles.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -27,14 +28,10 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   SmallVector<OpFoldResult> bounds(sizes.drop_back());
   if (bounds.empty())
     bounds.push_back(b.getIndexAttr(1));
-  auto forall =
-      scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(forall.getBody());
+  ParallelTiles forall(b, loc, bounds, ValueRange{init});
   SmallVector<Value> rowIvs;
   if (rank > 1)
-    rowIvs = llvm::to_vector(forall.getInductionVars());
-  Value shared = forall.getRegionIterArgs()[0];
+    rowIvs = forall.ivs();
   Indexer1 at = [&](Value j) {
     SmallVector<Value> indices(rowIvs);
     indices.push_back(j);
@@ -42,16 +39,14 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   };
 
   // This row of the shared output.
-  SmallVector<OpFoldResult> offsets, sliceSizes,
-      strides(rank, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> offsets, sliceSizes;
   for (Value iv : rowIvs) {
     offsets.push_back(iv);
     sliceSizes.push_back(b.getIndexAttr(1));
   }
   offsets.push_back(b.getIndexAttr(0));
   sliceSizes.push_back(sizes.back());
-  Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
-                                               sliceSizes, strides);
+  Value slice = forall.extract(0, offsets, sliceSizes);
   Indexer1 sliceAt = [&](Value j) {
     SmallVector<Value> indices(rank - 1, zeroIdx);
     indices.push_back(j);
@@ -102,8 +97,5 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     row = branch.getResult(0);
   }
 
-  b.setInsertionPointToEnd(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, row, shared, offsets,
-                                        sliceSizes, strides);
-  return forall.getResult(0);
+  return forall.finish(row)[0];
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"
+#include "ParallelTiles.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -33,11 +34,8 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
       b, loc, arith::AddIOp::create(b, loc, rows, index(lanes - 1)), groupIdx);
   SmallVector<OpFoldResult> bounds(sizes.drop_back(2));
   bounds.push_back(numGroups);
-  auto forall =
-      scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(forall.getBody());
-  SmallVector<Value> ivs = llvm::to_vector(forall.getInductionVars());
+  ParallelTiles forall(b, loc, bounds, ValueRange{init});
+  SmallVector<Value> ivs = forall.ivs();
   ArrayRef<Value> outer = ArrayRef<Value>(ivs).drop_back();
   Value first = arith::MulIOp::create(b, loc, ivs.back(), groupIdx);
   Value count = arith::MinUIOp::create(
@@ -67,9 +65,7 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
   SmallVector<OpFoldResult> sliceSizes(rank - 2, b.getIndexAttr(1));
   sliceSizes.push_back(count);
   sliceSizes.push_back(sizes.back());
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  Value dest = tensor::ExtractSliceOp::create(
-      b, loc, forall.getRegionIterArgs()[0], offsets, sliceSizes, strides);
+  Value dest = forall.extract(0, offsets, sliceSizes);
   for (int64_t r = 0; r < lanes; ++r) {
     Value y =
         sub(sub(xs[r], broadcastLane(maxima, r)), broadcastLane(logSums, r));
@@ -91,9 +87,5 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
     scf::YieldOp::create(b, loc, dest);
     dest = guarded.getResult(0);
   }
-  b.setInsertionPointToEnd(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, dest,
-                                        forall.getRegionIterArgs()[0], offsets,
-                                        sliceSizes, strides);
-  return forall.getResult(0);
+  return forall.finish(dest)[0];
 }

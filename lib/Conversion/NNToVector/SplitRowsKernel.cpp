@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"
+#include "ParallelTiles.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -45,9 +46,8 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
     SmallVector<Value> rowIvs;
     Value index, start, end;
   };
-  auto enter = [&](scf::ForallOp forall) {
-    b.setInsertionPointToStart(forall.getBody());
-    SmallVector<Value> ivs = llvm::to_vector(forall.getInductionVars());
+  auto enter = [&](ParallelTiles &forall) {
+    SmallVector<Value> ivs = forall.ivs();
     Segment seg;
     seg.index = ivs.back();
     seg.rowIvs.assign(ivs.begin(), ivs.end() - 1);
@@ -72,38 +72,30 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
   };
   SmallVector<OpFoldResult> partBlock(rank, b.getIndexAttr(1));
   partBlock.push_back(b.getIndexAttr(lanes));
-  SmallVector<OpFoldResult> ones(rank + 1, b.getIndexAttr(1));
   SmallVector<Value> partZeros(rank + 1, zeroIdx);
 
-  OpBuilder::InsertionGuard guard(b);
-  auto partials = scf::ForallOp::create(
-      b, loc, bounds, ValueRange{partMaxInit, partSumInit}, std::nullopt);
+  Value partMax, partSum;
   {
+    ParallelTiles partials(b, loc, bounds,
+                           ValueRange{partMaxInit, partSumInit});
     Segment seg = enter(partials);
     SmallVector<Value> accs =
         readRowRange(input, rowIndexer(seg), seg.start, seg.end);
     auto [laneMax, laneSum] = combineAccumulators(accs);
     SmallVector<OpFoldResult> offsets = partOffsets(seg, seg.index);
     SmallVector<Value> written;
-    for (auto [vec, shared] : llvm::zip(ValueRange{laneMax, laneSum},
-                                        partials.getRegionIterArgs())) {
-      Value block = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
-                                                   partBlock, ones);
+    for (auto [output, vec] : llvm::enumerate(ValueRange{laneMax, laneSum})) {
+      Value block = partials.extract(output, offsets, partBlock);
       written.push_back(vector::TransferWriteOp::create(
                             b, loc, vec, block, partZeros, ArrayRef<bool>{true})
                             .getResult());
     }
-    b.setInsertionPointToEnd(partials.getTerminator().getBody());
-    for (auto [block, shared] :
-         llvm::zip(written, partials.getRegionIterArgs()))
-      tensor::ParallelInsertSliceOp::create(b, loc, block, shared, offsets,
-                                            partBlock, ones);
+    ValueRange results = partials.finish(written);
+    partMax = results[0];
+    partSum = results[1];
   }
-  b.setInsertionPointAfter(partials);
-  Value partMax = partials.getResult(0), partSum = partials.getResult(1);
 
-  auto rows =
-      scf::ForallOp::create(b, loc, bounds, ValueRange{init}, std::nullopt);
+  ParallelTiles rows(b, loc, bounds, ValueRange{init});
   Segment seg = enter(rows);
   // Merge the row's segments in order.
   Value cZero =
@@ -131,9 +123,7 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
   offsets.push_back(seg.start);
   SmallVector<OpFoldResult> sliceSizes(rank - 1, b.getIndexAttr(1));
   sliceSizes.push_back(length);
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  Value slice = tensor::ExtractSliceOp::create(
-      b, loc, rows.getRegionIterArgs()[0], offsets, sliceSizes, strides);
+  Value slice = rows.extract(0, offsets, sliceSizes);
   Indexer1 sliceAt = [&](Value j) {
     SmallVector<Value> indices(rank - 1, zeroIdx);
     indices.push_back(arith::SubIOp::create(b, loc, j, seg.start));
@@ -141,9 +131,5 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
   };
   Value written = writeRowRange(input, rowIndexer(seg), slice, sliceAt,
                                 seg.start, seg.end, rowMax, logSum);
-  b.setInsertionPointToEnd(rows.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, written,
-                                        rows.getRegionIterArgs()[0], offsets,
-                                        sliceSizes, strides);
-  return rows.getResult(0);
+  return rows.finish(written)[0];
 }
