@@ -451,15 +451,6 @@ Evaluator::evalCollapse(tensor::CollapseShapeOp collapse) {
   return result;
 }
 
-/// Whether a log-softmax of element type `input` may produce `result`: the
-/// same type, or f32 / f64 wider than it (the op's verifier rule).
-bool isAllowedResultElementType(Type input, Type result) {
-  if (input == result)
-    return true;
-  return (result.isF32() || result.isF64()) &&
-         result.getIntOrFloatBitWidth() > input.getIntOrFloatBitWidth();
-}
-
 /// The x and d for which `e` is log-softmax of x along d, in one of the two
 /// accepted groupings.
 std::optional<std::pair<const Expr *, int64_t>>
@@ -526,7 +517,7 @@ struct RaiseDecomposedLogSoftmax : OpInterfaceRewritePattern<linalg::LinalgOp> {
         return failure();
     if (te->dims.size() != static_cast<size_t>(input.getRank()) ||
         input.getShape() != resultType.getShape() ||
-        !isAllowedResultElementType(input.getElementType(),
+        !nn::LogSoftmaxOp::isAllowedResultElementType(input.getElementType(),
                                     resultType.getElementType()))
       return failure();
 

@@ -20,20 +20,11 @@ using namespace mlir;
 
 namespace {
 
-bool isSupportedFloatTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor)
-    return false;
-  Type element = tensor.getElementType();
-  return element.isF16() || element.isBF16() || element.isF32() ||
-         element.isF64();
-}
-
 /// The linalg.softmax feeding `value` if that is its only use, else null.
 linalg::SoftmaxOp getSoleSoftmax(Value value) {
   auto softmax = value.getDefiningOp<linalg::SoftmaxOp>();
   if (!softmax || softmax->getNumResults() != 1 || !value.hasOneUse() ||
-      !isSupportedFloatTensor(softmax.getInput().getType()))
+      !nn::isSupportedTensorType(softmax.getInput().getType()))
     return nullptr;
   return softmax;
 }
@@ -116,7 +107,7 @@ struct RaiseTosaLogSoftmax : OpRewritePattern<tosa::SubOp> {
     if (!log->hasOneUse() || !sum->hasOneUse() || !exp->hasOneUse() ||
         !max->hasOneUse() || !llvm::hasNItems(shifted.getUses(), 2))
       return failure();
-    if (!isSupportedFloatTensor(x.getType()) || x.getType() != result.getType())
+    if (!nn::isSupportedTensorType(x.getType()) || x.getType() != result.getType())
       return failure();
     auto logsoftmax = nn::LogSoftmaxOp::create(
         rewriter, result.getLoc(), x, static_cast<int64_t>(max.getAxis()));

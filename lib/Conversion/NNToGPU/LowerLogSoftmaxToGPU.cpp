@@ -305,7 +305,7 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
   auto inType = cast<MemRefType>(in.getType());
   auto resultType =
       cast<FloatType>(cast<MemRefType>(out.getType()).getElementType());
-  FloatType acc = resultType.getWidth() > 32 ? resultType : b.getF32Type();
+  FloatType acc = nn::LogSoftmaxOp::getComputeType(resultType);
   int64_t rank = inType.getRank();
 
   // outer x n x inner, the sizes before, at and after `dim`.
@@ -362,12 +362,6 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
   });
 }
 
-bool isSupportedTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(
-                       tensor.getElementType());
-}
-
 MemRefType toMemRef(Type type) {
   auto tensor = cast<RankedTensorType>(type);
   return MemRefType::get(tensor.getShape(), tensor.getElementType());
@@ -383,7 +377,7 @@ LogicalResult mlir::nn::lowerFunctionToGPU(func::FuncOp func,
            << func.getName() << " must have a single block";
   Block &body = func.getBody().front();
   for (Type type : func.getArgumentTypes())
-    if (!isSupportedTensor(type))
+    if (!nn::isSupportedTensorType(type))
       return func.emitError("--nn-to-gpu: @")
              << func.getName() << " takes " << type
              << "; the GPU pipeline supports ranked tensors of f16, bf16, "
@@ -396,7 +390,7 @@ LogicalResult mlir::nn::lowerFunctionToGPU(func::FuncOp func,
            << op.getName() << "'";
   }
   for (Type type : func.getResultTypes())
-    if (!isSupportedTensor(type))
+    if (!nn::isSupportedTensorType(type))
       return func.emitError("--nn-to-gpu: @")
              << func.getName() << " returns " << type;
 

@@ -51,8 +51,7 @@ public:
       : b(b), loc(op.getLoc()), op(op), options(options) {
     inElt = op.getInputType().getElementType();
     outElt = op.getOutputType().getElementType();
-    // f16/bf16 accumulate in f32; wider types compute in themselves.
-    cType = outElt.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : outElt;
+    cType = op.getComputeType();
     // A power of two: the horizontal reductions halve the vector.
     lanes = llvm::bit_floor<uint64_t>(std::max<uint64_t>(
         1, options.vectorBits / cType.getIntOrFloatBitWidth()));

@@ -20,13 +20,6 @@ using namespace mlir::nn;
 
 namespace {
 
-/// f16 and bf16 accumulate in f32; wider types compute in themselves.
-Type getComputeType(Type resultElementType) {
-  if (resultElementType.getIntOrFloatBitWidth() < 32)
-    return Float32Type::get(resultElementType.getContext());
-  return resultElementType;
-}
-
 /// Converts a float scalar to `to`, widening or narrowing as needed.
 Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
   Type from = v.getType();
@@ -54,7 +47,7 @@ FailureOr<SmallVector<Value>> LogSoftmaxOp::decomposeOperation(OpBuilder &b) {
   Value input = getInput();
   RankedTensorType outputType = getOutputType();
   Type outElt = outputType.getElementType();
-  Type computeType = getComputeType(outElt);
+  Type computeType = LogSoftmaxOp::getComputeType(outElt);
   int64_t rank = getInputType().getRank();
   MLIRContext *ctx = getContext();
 

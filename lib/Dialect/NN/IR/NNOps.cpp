@@ -32,9 +32,17 @@ int64_t LogSoftmaxOp::getNormalizedDim() {
   return dim < 0 ? dim + dimRangeFor(getInputType().getRank()) : dim;
 }
 
-/// Whether `result` may hold a log-softmax of `input`: the same type, or a
-/// wider float (PyTorch's `dtype=`). f16 and bf16 do not hold each other.
-static bool isAllowedResultElementType(Type input, Type result) {
+namespace mlir::nn {
+#include "nn/Dialect/NN/IR/NNTypeConstraints.cpp.inc"
+} // namespace mlir::nn
+
+FloatType LogSoftmaxOp::getComputeType(Type resultElementType) {
+  if (resultElementType.getIntOrFloatBitWidth() < 32)
+    return Float32Type::get(resultElementType.getContext());
+  return cast<FloatType>(resultElementType);
+}
+
+bool LogSoftmaxOp::isAllowedResultElementType(Type input, Type result) {
   if (input == result)
     return true;
   if (!result.isF32() && !result.isF64())

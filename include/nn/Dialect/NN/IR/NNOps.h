@@ -20,6 +20,10 @@
 #include "mlir/Interfaces/TilingInterface.h"
 #include "nn/Dialect/NN/IR/NNDialect.h"
 
+namespace mlir::nn {
+#include "nn/Dialect/NN/IR/NNTypeConstraints.h.inc"
+} // namespace mlir::nn
+
 #define GET_OP_CLASSES
 #include "nn/Dialect/NN/IR/NNOps.h.inc"
 

@@ -9,7 +9,16 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Dialect/Linalg/IR/LinalgInterfaces.td"
 include "mlir/Interfaces/TilingInterface.td"
 
-def NN_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
+// The types nn.logsoftmax takes, the one source of that rule: C++ code asks
+// through the functions generated from these constraints,
+// nn::isSupportedElementType and nn::isSupportedTensorType
+// (NNTypeConstraints.h.inc, included by NNOps.h).
+def NN_FloatElement : AnyTypeOf<[F16, BF16, F32, F64]> {
+  let cppFunctionName = "isSupportedElementType";
+}
+def NN_FloatTensor : RankedTensorOf<[NN_FloatElement]> {
+  let cppFunctionName = "isSupportedTensorType";
+}
 
 def NN_LogSoftmaxOp : NN_Op<"logsoftmax", [
     Pure,
@@ -69,6 +78,18 @@ def NN_LogSoftmaxOp : NN_Op<"logsoftmax", [
     ::mlir::RankedTensorType getOutputType() {
       return ::llvm::cast<::mlir::RankedTensorType>(getOutput().getType());
     }
+    /// The type the arithmetic happens in: f32 for f16 and bf16 results
+    /// (which accumulate in f32 and round once at the end), else the result
+    /// element type itself.
+    ::mlir::FloatType getComputeType() {
+      return getComputeType(getOutputType().getElementType());
+    }
+    static ::mlir::FloatType getComputeType(::mlir::Type resultElementType);
+    /// Whether a log-softmax of `input` elements may produce `result`
+    /// elements: the same type, or a wider f32 or f64 (PyTorch's `dtype=`).
+    /// f16 and bf16 do not hold each other.
+    static bool isAllowedResultElementType(::mlir::Type input,
+                                           ::mlir::Type result);
   }];
 
   let hasVerifier = 1;
