@@ -98,14 +98,7 @@ static cl::opt<std::string> ptxFeatures(
 static cl::opt<nn::GPURowStrategy> gpuStrategy(
     "gpu-strategy",
     cl::desc("--target=nvptx: the last-dim kernel (default auto)"),
-    cl::init(nn::GPURowStrategy::Auto),
-    cl::values(clEnumValN(nn::GPURowStrategy::Auto, "auto",
-                          "by row length: a warp per row up to 1024 "
-                          "elements, else a block per row"),
-               clEnumValN(nn::GPURowStrategy::WarpPerRow, "warp",
-                          "a warp per row"),
-               clEnumValN(nn::GPURowStrategy::BlockPerRow, "block",
-                          "a 256-thread block per row")),
+    cl::init(nn::GPURowStrategy::Auto), nn::getGPURowStrategyValues(),
     cl::cat(category));
 
 static cl::opt<uint64_t> minParallelBytes(
@@ -298,10 +291,7 @@ static int process(int threads) {
     options.chip = chip;
     options.features = ptxFeatures;
     options.format = emitKind == EmitKind::Cubin ? "bin" : "isa";
-    options.strategy = gpuStrategy == nn::GPURowStrategy::WarpPerRow ? "warp"
-                       : gpuStrategy == nn::GPURowStrategy::BlockPerRow
-                           ? "block"
-                           : "auto";
+    options.strategy = gpuStrategy;
     PassManager pm(&context);
     nn::buildGPUPipeline(pm, options);
     if (failed(pm.run(*module)))

@@ -95,8 +95,10 @@ def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
     and bf16 accumulate in f32 and round once on store.
   }];
   let options = [
-    Option<"strategy", "strategy", "std::string", /*default=*/"\"auto\"",
-           "Kernel for last-dim rows: auto, warp or block">,
+    Option<"strategy", "strategy", "::mlir::nn::GPURowStrategy",
+           /*default=*/"::mlir::nn::GPURowStrategy::Auto",
+           "Kernel for last-dim rows",
+           "::mlir::nn::getGPURowStrategyValues()">,
     Option<"warpRowLimit", "warp-row-limit", "int64_t", /*default=*/"1024",
            "Longest row that auto gives to one warp">,
   ];

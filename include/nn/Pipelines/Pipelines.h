@@ -11,6 +11,7 @@
 #define NN_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassOptions.h"
+#include "nn/Conversion/NNToGPU/NNToGPU.h"
 
 #include <string>
 
@@ -112,11 +113,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Bit width of index values on the host"),
       llvm::cl::init(64)};
   /// The last-dim kernel: see `--nn-to-gpu`'s `strategy`.
-  PassOptions::Option<std::string> strategy{
-      *this, "strategy",
-      llvm::cl::desc("Last-dim kernel: auto (by row length), warp (a warp "
-                     "per row) or block (a block per row)"),
-      llvm::cl::init("auto")};
+  PassOptions::Option<GPURowStrategy> strategy{
+      *this, "strategy", llvm::cl::desc("Last-dim kernel"),
+      llvm::cl::init(GPURowStrategy::Auto), getGPURowStrategyValues()};
   /// The longest row that `auto` gives to one warp.
   PassOptions::Option<int64_t> warpRowLimit{
       *this, "warp-row-limit",

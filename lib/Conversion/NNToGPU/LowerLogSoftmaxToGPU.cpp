@@ -468,15 +468,7 @@ struct ConvertNNToGPUPass
     ModuleOp module = getOperation();
     nn::GPUKernelOptions options;
     options.warpRowLimit = warpRowLimit;
-    if (strategy == "warp")
-      options.strategy = nn::GPURowStrategy::WarpPerRow;
-    else if (strategy == "block")
-      options.strategy = nn::GPURowStrategy::BlockPerRow;
-    else if (strategy != "auto") {
-      module.emitError("--nn-to-gpu: unknown strategy '")
-          << strategy << "' (expected auto, warp or block)";
-      return signalPassFailure();
-    }
+    options.strategy = strategy;
     SmallVector<func::FuncOp> functions;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func.isExternal() &&

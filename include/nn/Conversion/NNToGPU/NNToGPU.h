@@ -14,15 +14,9 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/CommandLine.h"
 
 namespace mlir::nn {
-
-#define GEN_PASS_DECL_CONVERTNNTOGPUPASS
-#include "nn/Conversion/Passes.h.inc"
-
-/// The gpu.module the kernels are outlined into: one image holds them all.
-/// Kernels are named `<function>_<op number>_<strategy>`.
-constexpr llvm::StringLiteral kGPUKernelModuleName = "nn_kernels";
 
 /// Which kernel handles a slice along the last dim.
 enum class GPURowStrategy {
@@ -34,6 +28,26 @@ enum class GPURowStrategy {
   /// One block (256 threads) per row, warp shuffles then shared memory.
   BlockPerRow,
 };
+
+/// The command-line values of a GPURowStrategy option (auto, warp, block),
+/// shared by --nn-to-gpu, --nn-gpu-pipeline and nn-compile.
+inline llvm::cl::ValuesClass getGPURowStrategyValues() {
+  return llvm::cl::values(
+      clEnumValN(GPURowStrategy::Auto, "auto",
+                 "a warp per row up to warp-row-limit elements, else a "
+                 "block per row"),
+      clEnumValN(GPURowStrategy::WarpPerRow, "warp", "a warp per row"),
+      clEnumValN(GPURowStrategy::BlockPerRow, "block",
+                 "a 256-thread block per row"));
+}
+
+#define GEN_PASS_DECL_CONVERTNNTOGPUPASS
+#include "nn/Conversion/Passes.h.inc"
+
+/// The gpu.module the kernels are outlined into: one image holds them all.
+/// Kernels are named `<function>_<op number>_<strategy>`.
+constexpr llvm::StringLiteral kGPUKernelModuleName = "nn_kernels";
+
 
 /// Options of the GPU kernels.
 struct GPUKernelOptions {
