@@ -87,14 +87,15 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   } else {
     Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, n,
                                           index(lanes));
-    auto branch = scf::IfOp::create(b, loc, slice.getType(), isShort,
-                                    /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard branchGuard(b);
-    b.setInsertionPointToStart(branch.thenBlock());
-    scf::YieldOp::create(b, loc, emitShortRow());
-    b.setInsertionPointToStart(branch.elseBlock());
-    scf::YieldOp::create(b, loc, emitLongRow());
-    row = branch.getResult(0);
+    row = scf::IfOp::create(
+              b, loc, isShort,
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(b, loc, emitShortRow());
+              },
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(b, loc, emitLongRow());
+              })
+              .getResult(0);
   }
 
   return forall.finish(row)[0];

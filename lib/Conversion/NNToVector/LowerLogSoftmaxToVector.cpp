@@ -49,14 +49,16 @@ Value KernelEmitter::emit() {
         b, loc, arith::CmpIPredicate::uge,
         getValueOrCreateConstantIndexOp(b, loc, sizes.back()),
         index(kSplitLength));
-    auto branch = scf::IfOp::create(b, loc, init.getType(), isLong,
-                                    /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(branch.thenBlock());
-    scf::YieldOp::create(b, loc, emitSplitRows(input, init, sizes));
-    b.setInsertionPointToStart(branch.elseBlock());
-    scf::YieldOp::create(b, loc, emitLastDim(input, init, sizes));
-    result = branch.getResult(0);
+    result =
+        scf::IfOp::create(
+            b, loc, isLong,
+            [&](OpBuilder &, Location) {
+              scf::YieldOp::create(b, loc, emitSplitRows(input, init, sizes));
+            },
+            [&](OpBuilder &, Location) {
+              scf::YieldOp::create(b, loc, emitLastDim(input, init, sizes));
+            })
+            .getResult(0);
   }
   if (result.getType() != op.getOutputType())
     result = tensor::CastOp::create(b, loc, op.getOutputType(), result);

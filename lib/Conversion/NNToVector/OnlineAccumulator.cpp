@@ -43,15 +43,12 @@ std::pair<Value, Value> KernelEmitter::update(Value m, Value s,
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, blockMax, m);
   Value grew =
       vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, grewLanes);
-  auto rescale = scf::IfOp::create(b, loc, TypeRange{s.getType()}, grew,
-                                   /*withElseRegion=*/true);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(rescale.thenBlock());
-    scf::YieldOp::create(b, loc, mul(s, exp(sub(m, safe))));
-    b.setInsertionPointToStart(rescale.elseBlock());
-    scf::YieldOp::create(b, loc, s);
-  }
+  auto rescale = scf::IfOp::create(
+      b, loc, grew,
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(b, loc, mul(s, exp(sub(m, safe))));
+      },
+      [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, s); });
   return {newMax, add(rescale.getResult(0), sumOfExps(xs, safe))};
 }
 
@@ -68,21 +65,21 @@ KernelEmitter::updateLagged(Value r, Value m, Value s, ArrayRef<Value> xs) {
                             splat(kReferenceSlack));
   Value above = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR,
                                             aboveLanes);
-  auto move = scf::IfOp::create(b, loc, TypeRange{r.getType(), s.getType()},
-                                above, /*withElseRegion=*/true);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    // The branch is taken for every lane when one lane is above, so each
-    // lane moves only up to its own maximum: a lane that has seen nothing
-    // but -inf (a masked stretch of the row) keeps its finite reference,
-    // which a move to -inf would turn into exp(-inf - -inf) = NaN. The
-    // factor is then at most 1, and exactly 1 where the lane stays.
-    b.setInsertionPointToStart(move.thenBlock());
-    Value moved = runningMax(newMax, r);
-    scf::YieldOp::create(b, loc, ValueRange{moved, mul(s, exp(sub(r, moved)))});
-    b.setInsertionPointToStart(move.elseBlock());
-    scf::YieldOp::create(b, loc, ValueRange{r, s});
-  }
+  // The branch is taken for every lane when one lane is above, so each
+  // lane moves only up to its own maximum: a lane that has seen nothing
+  // but -inf (a masked stretch of the row) keeps its finite reference,
+  // which a move to -inf would turn into exp(-inf - -inf) = NaN. The
+  // factor is then at most 1, and exactly 1 where the lane stays.
+  auto move = scf::IfOp::create(
+      b, loc, above,
+      [&](OpBuilder &, Location) {
+        Value moved = runningMax(newMax, r);
+        scf::YieldOp::create(b, loc,
+                             ValueRange{moved, mul(s, exp(sub(r, moved)))});
+      },
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(b, loc, ValueRange{r, s});
+      });
   Value ref = move.getResult(0);
   return {ref, newMax, add(move.getResult(1), sumOfExps(xs, ref))};
 }

@@ -78,14 +78,14 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
     }
     Value present = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                           index(r), count);
-    auto guarded = scf::IfOp::create(b, loc, TypeRange{dest.getType()}, present,
-                                     /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard branchGuard(b);
-    b.setInsertionPointToStart(guarded.thenBlock());
-    scf::YieldOp::create(b, loc, store(y, dest, at, inBounds));
-    b.setInsertionPointToStart(guarded.elseBlock());
-    scf::YieldOp::create(b, loc, dest);
-    dest = guarded.getResult(0);
+    dest =
+        scf::IfOp::create(
+            b, loc, present,
+            [&](OpBuilder &, Location) {
+              scf::YieldOp::create(b, loc, store(y, dest, at, inBounds));
+            },
+            [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, dest); })
+            .getResult(0);
   }
   return forall.finish(dest)[0];
 }

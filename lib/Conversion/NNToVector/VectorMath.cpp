@@ -9,7 +9,10 @@
 #include "KernelEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
@@ -40,7 +43,7 @@ Value KernelEmitter::exp(Value v) {
   Value tooSmall = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v,
                                          splat(lowest));
   Value clamped = arith::SelectOp::create(b, loc, tooSmall, splat(lowest), v);
-  Value t = fma(clamped, splat(M_LOG2E), splat(magic));
+  Value t = fma(clamped, splat(llvm::numbers::log2e), splat(magic));
   Value n = sub(t, splat(magic));
   Value p;
   if (isF64) {
@@ -65,7 +68,8 @@ Value KernelEmitter::exp(Value v) {
     // leaves a sum unchanged: degree 5 (1.8e-7 evaluated in f32) for f32
     // results, degree 3 (1.0e-4) for f16 and bf16 results, whose tolerances
     // (2e-3, 2e-2) that error cannot approach.
-    Value f = fma(clamped, splat(M_LOG2E), arith::NegFOp::create(b, loc, n));
+    Value f = fma(clamped, splat(llvm::numbers::log2e),
+                  arith::NegFOp::create(b, loc, n));
     static constexpr double kDegree5[] = {
         6.9314698e-01, 2.4022242e-01, 5.550734e-02, 9.67151e-03, 1.32647e-03};
     static constexpr double kDegree3[] = {6.9328292e-01, 2.4221076e-01,
@@ -79,10 +83,7 @@ Value KernelEmitter::exp(Value v) {
     p = fma(p, f, splat(1.0));
   }
 
-  Value shift = arith::ConstantOp::create(
-      b, loc, intVec,
-      DenseElementsAttr::get(
-          intVec, b.getIntegerAttr(intVec.getElementType(), mantissa)));
+  Value shift = createScalarOrSplatConstant(b, loc, intVec, mantissa);
   Value bits = arith::BitcastOp::create(b, loc, intVec, t);
   Value scale = arith::BitcastOp::create(
       b, loc, cVec, arith::ShLIOp::create(b, loc, bits, shift));
@@ -99,12 +100,9 @@ Value KernelEmitter::log(Value v) {
   bool isF64 = cType.isF64();
   auto intVec =
       VectorType::get({lanes}, isF64 ? b.getI64Type() : b.getI32Type());
-  Type intType = intVec.getElementType();
   int64_t mantissa = isF64 ? 52 : 23, bias = isF64 ? 1023 : 127;
-  auto intSplat = [&](int64_t value) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, intVec,
-        DenseElementsAttr::get(intVec, b.getIntegerAttr(intType, value)));
+  auto intSplat = [&](int64_t value) {
+    return createScalarOrSplatConstant(b, loc, intVec, value);
   };
   Value bits = arith::BitcastOp::create(b, loc, intVec, v);
   Value exponent = arith::SubIOp::create(
@@ -120,7 +118,7 @@ Value KernelEmitter::log(Value v) {
   Value e = arith::SIToFPOp::create(b, loc, cVec, exponent);
   // Center m around 1: above sqrt(2), halve it and count one more.
   Value large = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m,
-                                      splat(M_SQRT2));
+                                      splat(llvm::numbers::sqrt2));
   m = arith::SelectOp::create(b, loc, large, mul(m, splat(0.5)), m);
   e = arith::SelectOp::create(b, loc, large, add(e, splat(1.0)), e);
   Value f = sub(m, splat(1.0));
@@ -130,7 +128,8 @@ Value KernelEmitter::log(Value v) {
   Value series = splat(1.0 / (2 * terms + 1));
   for (int k = terms - 1; k >= 0; --k)
     series = add(mul(series, z), splat(1.0 / (2 * k + 1)));
-  Value result = add(mul(e, splat(M_LN2)), mul(mul(t, splat(2.0)), series));
+  Value result =
+      add(mul(e, splat(llvm::numbers::ln2)), mul(mul(t, splat(2.0)), series));
   // Special values.
   Value isZero =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, v, splat(0.0));
