@@ -3,6 +3,7 @@
 #include "nn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
@@ -10,7 +11,6 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::nn {
@@ -24,47 +24,62 @@ namespace {
 
 constexpr llvm::StringLiteral kNumThreadsFunction = "__nn_num_threads";
 
-/// NN_NUM_THREADS if it holds a positive number, else OpenMP's default.
-constexpr llvm::StringLiteral kNumThreadsSource = R"mlir(
-  llvm.mlir.global internal constant @__nn_num_threads_env("NN_NUM_THREADS\00")
-      {addr_space = 0 : i32}
-  llvm.func @getenv(!llvm.ptr) -> !llvm.ptr
-  llvm.func @atoi(!llvm.ptr) -> i32
-  llvm.func @omp_get_max_threads() -> i32
-  llvm.func internal @__nn_num_threads() -> i32 {
-    %name = llvm.mlir.addressof @__nn_num_threads_env : !llvm.ptr
-    %value = llvm.call @getenv(%name) : (!llvm.ptr) -> !llvm.ptr
-    %null = llvm.mlir.zero : !llvm.ptr
-    %unset = llvm.icmp "eq" %value, %null : !llvm.ptr
-    llvm.cond_br %unset, ^default, ^parse
-  ^parse:
-    %n = llvm.call @atoi(%value) : (!llvm.ptr) -> i32
-    %zero = llvm.mlir.constant(0 : i32) : i32
-    %positive = llvm.icmp "sgt" %n, %zero : i32
-    llvm.cond_br %positive, ^done(%n : i32), ^default
-  ^default:
-    %all = llvm.call @omp_get_max_threads() : () -> i32
-    llvm.br ^done(%all : i32)
-  ^done(%result: i32):
-    llvm.return %result : i32
-  }
-)mlir";
-
-/// Adds the thread-count function (and its declarations) once.
+/// Adds, once, `i32 __nn_num_threads()`: NN_NUM_THREADS if it holds a
+/// positive number, else OpenMP's default; with declarations of getenv, atoi
+/// and omp_get_max_threads (existing ones are kept), at the end of the module.
 LogicalResult addNumThreadsFunction(ModuleOp module) {
   if (module.lookupSymbol(kNumThreadsFunction))
     return success();
-  OwningOpRef<ModuleOp> helpers =
-      parseSourceString<ModuleOp>(kNumThreadsSource, module.getContext());
-  if (!helpers)
+  MLIRContext *context = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto i32 = IntegerType::get(context, 32);
+  auto ptr = LLVM::LLVMPointerType::get(context);
+  FailureOr<LLVM::LLVMFuncOp> getenv =
+      LLVM::lookupOrCreateFn(b, module, "getenv", {ptr}, ptr);
+  FailureOr<LLVM::LLVMFuncOp> atoi =
+      LLVM::lookupOrCreateFn(b, module, "atoi", {ptr}, i32);
+  FailureOr<LLVM::LLVMFuncOp> maxThreads =
+      LLVM::lookupOrCreateFn(b, module, "omp_get_max_threads", {}, i32);
+  if (failed(getenv) || failed(atoi) || failed(maxThreads))
     return failure();
-  for (Operation &op : llvm::make_early_inc_range(*helpers->getBody())) {
-    auto symbol = dyn_cast<SymbolOpInterface>(op);
-    // Keep existing declarations of getenv etc.
-    if (symbol && module.lookupSymbol(symbol.getName()))
-      continue;
-    op.moveBefore(module.getBody(), module.getBody()->end());
-  }
+
+  b.setInsertionPointToEnd(module.getBody());
+  auto function = LLVM::LLVMFuncOp::create(b, loc, kNumThreadsFunction,
+                                           LLVM::LLVMFunctionType::get(i32, {}),
+                                           LLVM::Linkage::Internal);
+  Block *entry = function.addEntryBlock(b);
+  Block *parse = new Block(), *fallback = new Block(), *done = new Block();
+  function.getBody().push_back(parse);
+  function.getBody().push_back(fallback);
+  function.getBody().push_back(done);
+  done->addArgument(i32, loc);
+
+  b.setInsertionPointToStart(entry);
+  Value name = LLVM::createGlobalString(loc, b, "__nn_num_threads_env",
+                                        StringRef("NN_NUM_THREADS\0", 15),
+                                        LLVM::Linkage::Internal);
+  Value value = LLVM::CallOp::create(b, loc, *getenv, name).getResult();
+  Value null = LLVM::ZeroOp::create(b, loc, ptr);
+  Value unset =
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, value, null);
+  LLVM::CondBrOp::create(b, loc, unset, fallback, parse);
+
+  b.setInsertionPointToStart(parse);
+  Value count = LLVM::CallOp::create(b, loc, *atoi, value).getResult();
+  Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
+  Value positive =
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::sgt, count, zero);
+  LLVM::CondBrOp::create(b, loc, positive, done, ValueRange{count}, fallback,
+                         ValueRange{});
+
+  b.setInsertionPointToStart(fallback);
+  Value all =
+      LLVM::CallOp::create(b, loc, *maxThreads, ValueRange{}).getResult();
+  LLVM::BrOp::create(b, loc, ValueRange{all}, done);
+
+  b.setInsertionPointToStart(done);
+  LLVM::ReturnOp::create(b, loc, done->getArgument(0));
   return success();
 }
 
