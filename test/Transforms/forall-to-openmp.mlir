@@ -10,11 +10,16 @@
 // minimum of 131072 at run time, is the parallel region's if clause.
 // CHECK-LABEL: func.func @scale(
 // CHECK-SAME:    %[[A:.*]]: memref<?x8xf32>, %[[N:.*]]: index)
-// CHECK:         %[[ROWS:.*]] = memref.dim %[[A]], %c0
-// CHECK:         %[[B1:.*]] = arith.muli %c4, %[[ROWS]]
-// CHECK:         %[[B2:.*]] = arith.muli %[[B1]], %c8
-// CHECK:         %[[BYTES:.*]] = arith.maxui %[[B2]], %c0
-// CHECK:         %[[BIG:.*]] = arith.cmpi uge, %[[BYTES]], %c131072
+// CHECK-DAG:     %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK:         %[[ROWS:.*]] = memref.dim %[[A]], %[[C0]]
+// CHECK:         %[[B1:.*]] = arith.muli %[[C4]], %[[ROWS]]
+// CHECK-DAG:     %[[C8:.*]] = arith.constant 8 : index
+// CHECK:         %[[B2:.*]] = arith.muli %[[B1]], %[[C8]]
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK:         %[[BYTES:.*]] = arith.maxui %[[B2]], %[[ZERO]]
+// CHECK-DAG:     %[[MIN:.*]] = arith.constant 131072 : index
+// CHECK:         %[[BIG:.*]] = arith.cmpi uge, %[[BYTES]], %[[MIN]]
 // CHECK:         %[[T:.*]] = llvm.call @__nn_num_threads() : () -> i32
 // CHECK:         omp.parallel if(%[[BIG]]) num_threads(%[[T]] : i32) {
 // CHECK-NEXT:      omp.wsloop {
@@ -46,9 +51,11 @@ func.func @scale(%a: memref<?x8xf32>, %n: index) {
 // Static sizes decide at compile time: 32 KiB stays a serial loop nest, 256 KiB
 // (the larger of the two memrefs) runs in parallel with no if clause.
 // CHECK-LABEL: func.func @small(
+// CHECK-DAG:     %[[C64:.*]] = arith.constant 64 : index
+// CHECK-DAG:     %[[C128:.*]] = arith.constant 128 : index
 // CHECK-NOT:     omp.
-// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %c64 step %{{.*}} {
-// CHECK-NEXT:      scf.for %[[J:.*]] = %{{.*}} to %c128 step %{{.*}} {
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[C64]] step %{{.*}} {
+// CHECK-NEXT:      scf.for %[[J:.*]] = %{{.*}} to %[[C128]] step %{{.*}} {
 // CHECK-NEXT:        memref.load %{{.*}}[%[[I]], %[[J]]]
 // CHECK-NOT:     omp.
 // CHECK:         return

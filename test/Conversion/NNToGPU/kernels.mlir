@@ -6,18 +6,28 @@
 // CHECK-LABEL: func.func @short_rows(
 // CHECK-SAME:    %[[X:.*]]: memref<64x512xf32>, %[[Y:.*]]: memref<64x512xf32>)
 // CHECK-SAME:    attributes {llvm.emit_c_interface}
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}}) threads({{.*}}) in ({{.*}} = %c32{{[_0-9]*}}, {{.*}} = %c8{{[_0-9]*}}, {{.*}}) module(@nn_kernels) function(@short_rows_0_warp_per_row)
+// CHECK-DAG:     %[[ROWS_PER_BLOCK:.*]] = arith.constant 8 : index
+// CHECK:         %[[GRID:.*]] = arith.ceildivui %{{.*}}, %[[ROWS_PER_BLOCK]] : index
+// CHECK-DAG:     %[[C32:.*]] = arith.constant 32 : index
+// CHECK-DAG:     %[[C8:.*]] = arith.constant 8 : index
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %[[GRID]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[C32]], {{.*}} = %[[C8]], {{.*}}) module(@nn_kernels) function(@short_rows_0_warp_per_row)
 // CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (f32, f32) {
 // CHECK:             memref.load
 // CHECK:             arith.maximumf
 // CHECK:             math.exp
 // CHECK:             math.exp
 // CHECK:             scf.yield
-// CHECK:           gpu.shuffle  xor {{.*}}, %c16_i32, %c32_i32 : f32
-// CHECK:           gpu.shuffle  xor {{.*}}, %c8_i32,
-// CHECK:           gpu.shuffle  xor {{.*}}, %c4_i32,
-// CHECK:           gpu.shuffle  xor {{.*}}, %c2_i32,
-// CHECK:           gpu.shuffle  xor {{.*}}, %c1_i32,
+// CHECK-DAG:       %[[WIDTH:.*]] = arith.constant 32 : i32
+// CHECK-DAG:       %[[O16:.*]] = arith.constant 16 : i32
+// CHECK:           gpu.shuffle  xor {{.*}}, %[[O16]], %[[WIDTH]] : f32
+// CHECK-DAG:       %[[O8:.*]] = arith.constant 8 : i32
+// CHECK:           gpu.shuffle  xor {{.*}}, %[[O8]], %[[WIDTH]] : f32
+// CHECK-DAG:       %[[O4:.*]] = arith.constant 4 : i32
+// CHECK:           gpu.shuffle  xor {{.*}}, %[[O4]], %[[WIDTH]] : f32
+// CHECK-DAG:       %[[O2:.*]] = arith.constant 2 : i32
+// CHECK:           gpu.shuffle  xor {{.*}}, %[[O2]], %[[WIDTH]] : f32
+// CHECK-DAG:       %[[O1:.*]] = arith.constant 1 : i32
+// CHECK:           gpu.shuffle  xor {{.*}}, %[[O1]], %[[WIDTH]] : f32
 // CHECK:           math.log
 // CHECK:           scf.for
 // CHECK:             memref.store
@@ -34,7 +44,10 @@ func.func @short_rows(%x: tensor<64x512xf32>) -> tensor<64x512xf32> {
 // workgroup memory and one barrier. bf16 is read, widened to f32, and
 // rounded once on store.
 // CHECK-LABEL: func.func @long_rows(
-// CHECK:         gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %c256{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}, {{.*}}) module(@nn_kernels) function(@long_rows_0_block_per_row)
+// The launch's y extent, a constant 1, is the first one defined after the 256.
+// CHECK:         %[[C256:.*]] = arith.constant 256 : index
+// CHECK:         %[[C1:.*]] = arith.constant 1 : index
+// CHECK:         gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %[[C256]], {{.*}} = %[[C1]], {{.*}}) module(@nn_kernels) function(@long_rows_0_block_per_row)
 // CHECK-SAME:    workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>)
 // CHECK:           arith.extf {{.*}} : bf16 to f32
 // CHECK:           gpu.shuffle  xor
@@ -50,8 +63,13 @@ func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
 
 // A dynamic row length picks the kernel at run time.
 // CHECK-LABEL: func.func @dynamic_rows(
-// CHECK:         %[[N:.*]] = memref.dim %{{.*}}, %c1
-// CHECK:         %[[SHORT:.*]] = arith.cmpi ule, %[[N]], %c1024
+// CHECK-SAME:    %[[X:[^:]*]]: memref<?x?xf16>
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK:         memref.dim %[[X]], %[[C0]]
+// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
+// CHECK:         %[[N:.*]] = memref.dim %[[X]], %[[C1]]
+// CHECK-DAG:     %[[C1024:.*]] = arith.constant 1024 : index
+// CHECK:         %[[SHORT:.*]] = arith.cmpi ule, %[[N]], %[[C1024]]
 // CHECK:         scf.if %[[SHORT]] {
 // CHECK:           gpu.launch {{.*}} function(@dynamic_rows_0_warp_per_row)
 // CHECK:         } else {
@@ -67,12 +85,35 @@ func.func @dynamic_rows(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
 // through the reduced dim with stride `inner` (128), so that neighbouring
 // threads read neighbouring addresses.
 // CHECK-LABEL: func.func @middle_dim(
-// CHECK:         %[[INNER:.*]] = arith.muli %{{.*}}, %{{.*}} : index
-// CHECK:         gpu.launch {{.*}} function(@middle_dim_0_columns)
-// CHECK:           arith.remui
-// CHECK:           scf.for
-// CHECK:             arith.muli %{{.*}}, %{{.*}} : index
-// CHECK:             memref.load
+// CHECK-SAME:    %[[X:[^:]*]]: memref<32x1024x128xf32>, %[[Y:[^:]*]]: memref<32x1024x128xf32>)
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK:         memref.dim %[[X]], %[[C0]]
+// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
+// CHECK:         %[[REDUCED:.*]] = memref.dim %[[X]], %[[C1]]
+// CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
+// CHECK:         %[[D2:.*]] = memref.dim %[[X]], %[[C2]]
+// CHECK:         %[[INNER:.*]] = arith.muli %{{.*}}, %[[D2]] : index
+// CHECK:         %[[XF:.*]] = memref.collapse_shape %[[X]]
+// CHECK:         %[[YF:.*]] = memref.collapse_shape %[[Y]]
+// Thread x of the launch picks the column: consecutive threads, consecutive
+// inner indices.
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}}) threads(%[[TX:[^,]*]], {{.*}}) in ({{.*}}) module(@nn_kernels) function(@middle_dim_0_columns)
+// CHECK:           %[[TID:.*]] = arith.addi %{{.*}}, %[[TX]] : index
+// CHECK:           %[[COL:.*]] = arith.remui %[[TID]], %[[INNER]] : index
+// CHECK:           %[[BASE:.*]] = arith.addi %{{.*}}, %[[COL]] : index
+// CHECK-DAG:       %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK-DAG:       %[[ONE:.*]] = arith.constant 1 : index
+// Both passes step through the whole reduced dim, one element at a time, at
+// stride INNER from the column's base.
+// CHECK:           scf.for %[[K:.*]] = %[[ZERO]] to %[[REDUCED]] step %[[ONE]] iter_args
+// CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %[[INNER]] : index
+// CHECK-NEXT:        %[[IDX:.*]] = arith.addi %[[BASE]], %[[OFF]] : index
+// CHECK-NEXT:        memref.load %[[XF]][%[[IDX]]]
+// CHECK:           scf.for %[[K2:.*]] = %[[ZERO]] to %[[REDUCED]] step %[[ONE]] {
+// CHECK-NEXT:        %[[OFF2:.*]] = arith.muli %[[K2]], %[[INNER]] : index
+// CHECK-NEXT:        %[[IDX2:.*]] = arith.addi %[[BASE]], %[[OFF2]] : index
+// CHECK-NEXT:        memref.load %[[XF]][%[[IDX2]]]
+// CHECK:             memref.store %{{.*}}, %[[YF]][%[[IDX2]]]
 func.func @middle_dim(%x: tensor<32x1024x128xf32>) -> tensor<32x1024x128xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<32x1024x128xf32> -> tensor<32x1024x128xf32>
   return %y : tensor<32x1024x128xf32>

@@ -9,11 +9,16 @@
 
 // CHECK-LABEL: func.func @middle(
 // CHECK-SAME:    %[[X:.*]]: tensor<32x1024x128xf32>)
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG:     %[[C32:.*]] = arith.constant 32 : index
+// CHECK-DAG:     %[[C128:.*]] = arith.constant 128 : index
+// CHECK-DAG:     %[[C1024:.*]] = arith.constant 1024 : index
 // CHECK-NOT:     vector.reduction <{{add|maximumf}}>
 // CHECK:         scf.forall (%[[I:.*]], %[[C:.*]]) in (32, 4) shared_outs(%[[OUT:.*]] = %{{.*}})
-// CHECK:           %[[I0:.*]] = arith.muli %[[C]], %c32
-// CHECK:           scf.for %{{.*}} = %c0 to %c1024 step %c128 iter_args
-// CHECK:             scf.for %[[D:.*]] = %{{.*}} to %{{.*}} step %c4 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:           %[[I0:.*]] = arith.muli %[[C]], %[[C32]] : index
+// CHECK:           scf.for %{{.*}} = %[[C0]] to %[[C1024]] step %[[C128]] iter_args
+// CHECK:             scf.for %[[D:.*]] = %{{.*}} to %{{.*}} step %[[C4]] iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK-NEXT:          vector.transfer_read %[[X]][%[[I]], %[[D]], %[[I0]]], %{{.*}} {in_bounds = [true]} : tensor<32x1024x128xf32>, vector<16xf32>
 // CHECK-NOT:     vector.reduction <{{add|maximumf}}>
 // The per-lane logs are vector code (exponent/mantissa split and a series),

@@ -11,11 +11,19 @@
 
 // CHECK-LABEL: func.func @last(
 // CHECK-SAME:    %[[X:.*]]: tensor<8x1000xf32>)
-// CHECK:         %[[SLACK:.*]] = arith.constant dense<6.400000e+01> : vector<16xf32>
+// CHECK-DAG:     %[[SLACK:.*]] = arith.constant dense<6.400000e+01> : vector<16xf32>
+// CHECK-DAG:     %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG:     %[[C128:.*]] = arith.constant 128 : index
+// CHECK-DAG:     %[[C896:.*]] = arith.constant 896 : index
+// CHECK-DAG:     %[[C992:.*]] = arith.constant 992 : index
+// CHECK-DAG:     %[[C1000:.*]] = arith.constant 1000 : index
+// CHECK-DAG:     %[[C4096:.*]] = arith.constant 4096 : index
 // CHECK:         scf.forall (%[[ROW:.*]]) in (8) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<8x1000xf32>)
 // CHECK:           %[[ROWOUT:.*]] = tensor.extract_slice %[[OUT]][%[[ROW]], 0] [1, 1000] [1, 1]
-// CHECK:           scf.for %{{.*}} = %c0 to %c896 step %c4096 iter_args
-// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c128 iter_args(%[[R0:.*]] = %{{.*}}, %[[R1:.*]] = %{{.*}}, %[[M0:.*]] = %{{.*}}, %[[M1:.*]] = %{{.*}}, %[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:           scf.for %{{.*}} = %[[C0]] to %[[C896]] step %[[C4096]] iter_args
+// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %[[C128]] iter_args(%[[R0:.*]] = %{{.*}}, %[[R1:.*]] = %{{.*}}, %[[M0:.*]] = %{{.*}}, %[[M1:.*]] = %{{.*}}, %[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK-NEXT:          vector.transfer_read %[[X]][%[[ROW]], %[[J]]], %{{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<16xf32>
 // CHECK-COUNT-3:       vector.transfer_read %[[X]][%[[ROW]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<16xf32>
 // CHECK-NOT:           tensor.extract
@@ -38,28 +46,30 @@
 // CHECK:               arith.subf %{{.*}}, %[[REF]]#0
 // CHECK:               scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
 // The tail: single masked vectors, padded with -inf (negligible terms).
-// CHECK:           scf.for %[[T:.*]] = %c896 to %c1000 step %c16 iter_args
-// CHECK:             vector.transfer_read %[[X]][%[[ROW]], %[[T]]], %cst{{.*}} : tensor<8x1000xf32>, vector<16xf32>
+// CHECK:           scf.for %[[T:.*]] = %[[C896]] to %[[C1000]] step %[[C16]] iter_args
+// CHECK:             vector.transfer_read %[[X]][%[[ROW]], %[[T]]], %[[NEG_INF]] : tensor<8x1000xf32>, vector<16xf32>
 // Lanes are combined once per row; NaN-propagating max.
 // CHECK:           vector.reduction <maximumf>, %{{.*}} : vector<16xf32> into f32
 // CHECK:           vector.reduction <add>, %{{.*}} : vector<16xf32> into f32
 // CHECK:           math.log %{{.*}} : f32
 // Write pass: (x - max) - log(sum), full vectors then a masked tail.
-// CHECK:           scf.for {{.*}} = %c0 to %c992 step %c16 iter_args(%{{.*}} = %[[ROWOUT]])
+// CHECK:           scf.for {{.*}} = %[[C0]] to %[[C992]] step %[[C16]] iter_args(%{{.*}} = %[[ROWOUT]])
 // CHECK:             arith.subf
 // CHECK:             arith.subf
 // CHECK:             vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x1000xf32>
-// CHECK:           scf.for {{.*}} = %c992 to %c1000 step %c16 iter_args
+// CHECK:           scf.for {{.*}} = %[[C992]] to %[[C1000]] step %[[C16]] iter_args
 // CHECK:             vector.transfer_write %{{.*}} : vector<16xf32>, tensor<1x1000xf32>
 // CHECK:           scf.forall.in_parallel
 // CHECK-NEXT:        tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[ROW]], 0] [1, 1000] [1, 1]
 
 // AVX2-LABEL: func.func @last(
-// AVX2:         scf.for %{{.*}} step %c64 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX2-DAG:     %[[C64:.*]] = arith.constant 64 : index
+// AVX2:         scf.for %{{.*}} step %[[C64]] iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // AVX2-COUNT-4:   vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<8xf32>
 
 // SSE-LABEL: func.func @last(
-// SSE:         scf.for %{{.*}} step %c32 iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// SSE-DAG:     %[[C32:.*]] = arith.constant 32 : index
+// SSE:         scf.for %{{.*}} step %[[C32]] iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
 // SSE-COUNT-4:   vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<8x1000xf32>, vector<4xf32>
 func.func @last(%x: tensor<8x1000xf32>) -> tensor<8x1000xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<8x1000xf32> -> tensor<8x1000xf32>
@@ -74,10 +84,13 @@ func.func @last(%x: tensor<8x1000xf32>) -> tensor<8x1000xf32> {
 // the first guarded by the group's row count.
 // A dynamic row length chooses between the short and long paths per row.
 // CHECK-LABEL: func.func @short(
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C63:.*]] = arith.constant 63 : index
 // CHECK:         scf.forall (%[[G:.*]]) in (%{{.*}}) shared_outs
 // CHECK-NOT:       vector.reduction
-// CHECK:           %[[R0:.*]] = arith.minui %{{.*}}, %c63 : index
-// CHECK-NEXT:      %[[X0:.*]] = vector.transfer_read %{{.*}}[%[[R0]], %c0], %{{.*}} : tensor<64x10xf32>, vector<16xf32>
+// CHECK:           %[[R0:.*]] = arith.minui %{{.*}}, %[[C63]] : index
+// CHECK-NEXT:      %[[X0:.*]] = vector.transfer_read %{{.*}}[%[[R0]], %[[C0]]], %{{.*}} : tensor<64x10xf32>, vector<16xf32>
 // CHECK-COUNT-15:  vector.transfer_read {{.*}} : tensor<64x10xf32>, vector<16xf32>
 // CHECK-NOT:       vector.transfer_read
 // CHECK:           vector.shuffle %[[X0]], %[[X8:.*]] [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]
@@ -87,9 +100,9 @@ func.func @last(%x: tensor<8x1000xf32>) -> tensor<8x1000xf32> {
 // CHECK:           arith.divf {{.*}} : vector<16xf32>
 // CHECK-NOT:       math.log
 // CHECK:           vector.transfer_write {{.*}} : vector<16xf32>, tensor<?x10xf32>
-// CHECK:           %[[PRESENT:.*]] = arith.cmpi ugt, %{{.*}}, %c1 : index
+// CHECK:           %[[PRESENT:.*]] = arith.cmpi ugt, %{{.*}}, %[[C1]] : index
 // CHECK-NEXT:      scf.if %[[PRESENT]] -> (tensor<?x10xf32>)
-// CHECK-NEXT:        vector.transfer_write %{{.*}}, %{{.*}}[%c1, %c0] : vector<16xf32>, tensor<?x10xf32>
+// CHECK-NEXT:        vector.transfer_write %{{.*}}, %{{.*}}[%[[C1]], %[[C0]]] : vector<16xf32>, tensor<?x10xf32>
 // CHECK-NOT:       vector.reduction
 // CHECK:           scf.forall.in_parallel
 func.func @short(%x: tensor<64x10xf32>) -> tensor<64x10xf32> {
@@ -98,8 +111,9 @@ func.func @short(%x: tensor<64x10xf32>) -> tensor<64x10xf32> {
 }
 
 // CHECK-LABEL: func.func @dynamic_length(
+// CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
 // CHECK:         scf.forall
-// CHECK:           %[[SHORT:.*]] = arith.cmpi ule, %{{.*}}, %c16
+// CHECK:           %[[SHORT:.*]] = arith.cmpi ule, %{{.*}}, %[[C16]] : index
 // CHECK:           scf.if %[[SHORT]] -> (tensor<1x?xf32>)
 // CHECK:             vector.shuffle
 // CHECK:           } else {
@@ -114,12 +128,14 @@ func.func @dynamic_length(%x: tensor<64x?xf32>) -> tensor<64x?xf32> {
 // segment's max and sum lanes, a second merges a row's segments in order and
 // writes its own segment.
 // CHECK-LABEL: func.func @huge(
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
 // CHECK:         %[[PM:.*]] = tensor.empty({{.*}}) : tensor<2x?x16xf32>
 // CHECK:         %[[PS:.*]] = tensor.empty({{.*}}) : tensor<2x?x16xf32>
 // CHECK:         %[[PARTS:.*]]:2 = scf.forall (%{{.*}}, %{{.*}}) in (2, %{{.*}}) shared_outs(%{{.*}} = %[[PM]], %{{.*}} = %[[PS]])
 // CHECK:           vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x16xf32>
 // CHECK:         scf.forall (%[[R:.*]], %[[S:.*]]) in (2, %{{.*}}) shared_outs(%[[OUT:.*]] = %{{.*}})
-// CHECK:           scf.for %{{.*}} = %c0 to %{{.*}} step %c1 iter_args
+// CHECK:           scf.for %{{.*}} = %[[C0]] to %{{.*}} step %[[C1]] iter_args
 // CHECK:             vector.transfer_read %[[PARTS]]#0
 // CHECK:             vector.transfer_read %[[PARTS]]#1
 // CHECK:           vector.reduction <maximumf>

@@ -23,7 +23,8 @@ func.func @f16(%x: tensor<4x512xf16>) -> tensor<4x512xf16> {
 }
 
 // CHECK-LABEL: func.func @f64(
-// CHECK:         scf.for {{.*}} step %c64 iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
+// CHECK-DAG:     %[[C64:.*]] = arith.constant 64 : index
+// CHECK:         scf.for {{.*}} step %[[C64]] iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
 // CHECK:         vector.transfer_read {{.*}} : tensor<4x512xf64>, vector<8xf64>
 func.func @f64(%x: tensor<4x512xf64>) -> tensor<4x512xf64> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<4x512xf64> -> tensor<4x512xf64>
@@ -40,9 +41,14 @@ func.func @f16_to_f64(%x: tensor<4x512xf16>) -> tensor<4x512xf64> {
   return %y : tensor<4x512xf64>
 }
 
-// Rank 0 is left to --nn-to-linalg; a statically empty tensor needs no code.
+// Rank 0 is left to --nn-to-linalg: the op stays as it is, on the argument,
+// with no vector code, loop or forall around it. A statically empty tensor
+// needs no code.
 // CHECK-LABEL: func.func @rank0(
-// CHECK:         nn.logsoftmax
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<f32>) -> tensor<f32>
+// CHECK-NEXT:    %[[Y:.*]] = nn.logsoftmax %[[X]], dim = 0 : tensor<f32> -> tensor<f32>
+// CHECK-NEXT:    return %[[Y]] : tensor<f32>
+// CHECK-NEXT:  }
 func.func @rank0(%x: tensor<f32>) -> tensor<f32> {
   %y = nn.logsoftmax %x, dim = 0 : tensor<f32> -> tensor<f32>
   return %y : tensor<f32>
