@@ -26,23 +26,9 @@
 #include "mlir/Transforms/Passes.h"
 #include "nn/Conversion/Passes.h"
 #include "nn/Transforms/Passes.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/TargetParser/Host.h"
+#include "nn/Target/CPUFeatures.h"
 
 using namespace mlir;
-
-unsigned nn::getHostVectorBits() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  if (features.lookup("avx512f"))
-    return 512;
-  if (features.lookup("avx"))
-    return 256;
-  return 128;
-}
-
-bool nn::hostHasNativeBF16() {
-  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
-}
 
 void nn::buildCPUPipeline(OpPassManager &pm,
                           const CPUPipelineOptions &options) {
@@ -50,7 +36,8 @@ void nn::buildCPUPipeline(OpPassManager &pm,
     // Rank-0 ops are not vectorized; --nn-to-linalg takes them.
     ConvertNNToVectorPassOptions vector;
     vector.vectorBits =
-        options.vectorBits ? options.vectorBits : getHostVectorBits();
+        options.vectorBits ? options.vectorBits
+                           : CPUFeatures::getHost().vectorBits;
     vector.accumulators = options.accumulators;
     vector.blockVectors = options.blockVectors;
     pm.addPass(nn::createConvertNNToVectorPass(vector));

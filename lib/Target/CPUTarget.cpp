@@ -75,17 +75,11 @@ nn::createCPUTargetMachine(llvm::StringRef cpu) {
   return machine;
 }
 
-unsigned nn::getNativeVectorBits(const llvm::TargetMachine &machine) {
+nn::CPUFeatures nn::getCPUFeatures(const llvm::TargetMachine &machine) {
   const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
-  if (info->checkFeatures("+avx512f"))
-    return 512;
-  if (info->checkFeatures("+avx"))
-    return 256;
-  return 128;
-}
-
-bool nn::hasNativeBF16(const llvm::TargetMachine &machine) {
-  return machine.getMCSubtargetInfo()->checkFeatures("+avx512bf16");
+  return CPUFeatures::get([&](llvm::StringRef name) {
+    return info->checkFeatures(("+" + name).str());
+  });
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>

@@ -337,8 +337,9 @@ static int process(int threads) {
   nn::CPUPipelineOptions options;
   options.threads = threads;
   options.minParallelBytes = minParallelBytes;
-  options.vectorBits = nn::getNativeVectorBits(**machine);
-  options.nativeBF16 = nn::hasNativeBF16(**machine);
+  nn::CPUFeatures features = nn::getCPUFeatures(**machine);
+  options.vectorBits = features.vectorBits;
+  options.nativeBF16 = features.nativeBF16;
   PassManager pm(&context);
   nn::buildCPUPipeline(pm, options);
   if (failed(pm.run(*module)))

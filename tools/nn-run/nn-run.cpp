@@ -14,6 +14,7 @@
 #include "nn/Runtime/CPURunner.h"
 #include "nn/Runtime/CUDADriver.h"
 #include "nn/Runtime/Npy.h"
+#include "nn/Target/CPUFeatures.h"
 #include "nn/Tools/AtomicOutputs.h"
 #include "nn/Tools/CrashRecovery.h"
 #include "nn/Tools/ModuleFile.h"
@@ -170,7 +171,7 @@ static int process(int threads) {
 
   nn::CPUPipelineOptions options;
   options.threads = threads;
-  options.nativeBF16 = nn::hostHasNativeBF16();
+  options.nativeBF16 = nn::CPUFeatures::getHost().nativeBF16;
   llvm::Expected<llvm::SmallVector<HostTensor>> results =
       runFunctionOnCPU(*module, functionName, arguments, options);
   if (!results)

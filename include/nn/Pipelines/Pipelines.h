@@ -42,7 +42,8 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "scalar loops"),
       llvm::cl::init(true)};
   /// Vector register width in bits for `--nn-to-vector`; 0 (default) uses
-  /// getHostVectorBits(), the machine running the pipeline. Not validated;
+  /// CPUFeatures::getHost().vectorBits, the machine running the pipeline
+  /// (nn/Target/CPUFeatures.h). Not validated;
   /// see VectorKernelOptions::vectorBits.
   PassOptions::Option<unsigned> vectorBits{
       *this, "vector-bits",
@@ -132,15 +133,6 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
 
 /// $CUDA_HOME, $CUDA_ROOT or $CUDA_PATH, the first set, else /usr/local/cuda.
 std::string getDefaultCUDAToolkitPath();
-
-/// The widest vector register of the CPU running this process, in bits, from
-/// LLVM's host feature detection: 512 with AVX-512F, 256 with AVX, else 128.
-/// See getNativeVectorBits() for a TargetMachine instead.
-unsigned getHostVectorBits();
-
-/// Whether the CPU running this process has AVX512-BF16 (native bf16 <-> f32
-/// conversions). See hasNativeBF16() for a TargetMachine instead.
-bool hostHasNativeBF16();
 
 /// Appends to `pm` (which must run on a `builtin.module`) the passes that
 /// lower `nn` ops on tensors, and the functions around them, to the LLVM

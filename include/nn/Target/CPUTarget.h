@@ -9,6 +9,8 @@
 #ifndef NN_TARGET_CPUTARGET_H
 #define NN_TARGET_CPUTARGET_H
 
+#include "nn/Target/CPUFeatures.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CodeGen.h"
@@ -38,13 +40,9 @@ namespace nn {
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createCPUTargetMachine(llvm::StringRef cpu);
 
-/// The widest vector register of `machine`'s CPU features, in bits: 512 with
-/// AVX-512F, 256 with AVX, 128 otherwise (SSE2 is part of x86-64).
-unsigned getNativeVectorBits(const llvm::TargetMachine &machine);
-
-/// Whether `machine`'s CPU features include AVX512-BF16 (native bf16 <-> f32
-/// conversions).
-bool hasNativeBF16(const llvm::TargetMachine &machine);
+/// The facts the kernels are tuned by (vector width, native bf16) for
+/// `machine`'s CPU and features; CPUFeatures::getHost() for this process.
+CPUFeatures getCPUFeatures(const llvm::TargetMachine &machine);
 
 /// Translates the LLVM-dialect `module` to LLVM IR in `context` for
 /// `machine`: sets the triple and data layout, gives every defined function
