@@ -2,22 +2,25 @@
 
 #include "nn/Runtime/CUDADriver.h"
 
-#include <dlfcn.h>
+#include "llvm/Support/DynamicLibrary.h"
+
 #include <string>
 
 using namespace mlir::nn::runtime;
 
 llvm::Expected<CUDADriver> CUDADriver::load() {
   // The driver comes with the GPU's kernel module, not with the toolkit.
-  void *library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-  if (!library)
-    return llvm::createStringError(
-        std::string("no CUDA driver on this machine (") + dlerror() +
-        "); GPU runs need an NVIDIA GPU and its driver");
+  std::string error;
+  llvm::sys::DynamicLibrary library =
+      llvm::sys::DynamicLibrary::getPermanentLibrary("libcuda.so.1", &error);
+  if (!library.isValid())
+    return llvm::createStringError("no CUDA driver on this machine (" + error +
+                                   "); GPU runs need an NVIDIA GPU and its "
+                                   "driver");
   CUDADriver driver;
   auto resolve = [&](const char *name, auto &fn) -> llvm::Error {
     fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(
-        dlsym(library, name));
+        library.getAddressOfSymbol(name));
     if (!fn)
       return llvm::createStringError(std::string("the CUDA driver lacks ") +
                                      name);

@@ -64,28 +64,22 @@ std::optional<ElementKind> nn::runtime::getElementKind(Type type) {
   return std::nullopt;
 }
 
-uint16_t nn::runtime::floatToBF16(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof(bits));
-  if ((bits & 0x7fffffffu) > 0x7f800000u) // NaN: keep it a quiet NaN.
-    return static_cast<uint16_t>((bits >> 16) | 0x40u);
-  uint32_t lsb = (bits >> 16) & 1u;
-  return static_cast<uint16_t>((bits + 0x7fffu + lsb) >> 16);
-}
-
-float nn::runtime::bf16ToFloat(uint16_t bits) {
-  uint32_t wide = static_cast<uint32_t>(bits) << 16;
-  float value;
-  std::memcpy(&value, &wide, sizeof(value));
-  return value;
-}
-
 /// Rounds `value` once to the 16-bit format `semantics`.
 static uint16_t roundToHalf(double value, const llvm::fltSemantics &semantics) {
   llvm::APFloat f(value);
   bool losesInfo;
   f.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &losesInfo);
   return static_cast<uint16_t>(f.bitcastToAPInt().getZExtValue());
+}
+
+uint16_t nn::runtime::floatToBF16(float value) {
+  // Exact in double, so that rounding to bf16 happens once.
+  return roundToHalf(value, llvm::APFloat::BFloat());
+}
+
+float nn::runtime::bf16ToFloat(uint16_t bits) {
+  return llvm::APFloat(llvm::APFloat::BFloat(), llvm::APInt(16, bits))
+      .convertToFloat();
 }
 
 static double widenHalf(uint16_t bits, const llvm::fltSemantics &semantics) {

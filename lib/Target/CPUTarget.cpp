@@ -143,16 +143,8 @@ llvm::Error nn::linkSharedLibrary(llvm::StringRef objectPath,
   if (!driver)
     return driver.takeError();
 
-  // Link next to the destination, then rename: never a half-written file.
-  llvm::SmallString<256> model(outputPath);
-  model += ".tmp-%%%%%%";
-  llvm::SmallString<256> tempPath;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, tempPath))
-    return llvm::createStringError(ec, "cannot create a file next to '%s': %s",
-                                   outputPath.str().c_str(),
-                                   ec.message().c_str());
   llvm::SmallVector<std::string> args = {
-      *driver, "-shared", "-o", tempPath.str().str(), objectPath.str()};
+      *driver, "-shared", "-o", outputPath.str(), objectPath.str()};
   for (const std::string &library : libraries)
     // A path names an archive or object to link in; a name, a -l library.
     args.push_back(llvm::StringRef(library).contains('/') ? library
@@ -162,17 +154,9 @@ llvm::Error nn::linkSharedLibrary(llvm::StringRef objectPath,
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*driver, argRefs, std::nullopt, {}, 0,
                                          0, &message);
-  if (status != 0) {
-    llvm::sys::fs::remove(tempPath);
+  if (status != 0)
     return llvm::createStringError("linking the shared library with " +
                                    *driver + " failed" +
                                    (message.empty() ? "" : ": " + message));
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tempPath, outputPath)) {
-    llvm::sys::fs::remove(tempPath);
-    return llvm::createStringError(ec, "cannot write '%s': %s",
-                                   outputPath.str().c_str(),
-                                   ec.message().c_str());
-  }
   return llvm::Error::success();
 }

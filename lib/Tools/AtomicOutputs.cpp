@@ -4,7 +4,6 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Signals.h"
 
 using namespace mlir::nn;
 
@@ -15,16 +14,13 @@ static llvm::Error cannotWrite(llvm::StringRef path, const llvm::Twine &why) {
 AtomicOutputs::~AtomicOutputs() {
   if (committed)
     return;
-  for (const Staged &file : staged) {
-    if (!file.tempPath.empty()) {
-      llvm::sys::fs::remove(file.tempPath);
-      llvm::sys::DontRemoveFileOnSignal(file.tempPath);
-    }
-  }
+  for (Staged &file : staged)
+    if (file.temp)
+      llvm::consumeError(file.temp->discard());
 }
 
-llvm::Expected<std::string> AtomicOutputs::createTemporary(llvm::StringRef path,
-                                                           int &fd) {
+llvm::Expected<llvm::sys::fs::TempFile *>
+AtomicOutputs::createTemporary(llvm::StringRef path) {
   if (path.empty())
     return llvm::createStringError("an output file name is empty");
   if (llvm::sys::fs::is_directory(path))
@@ -34,13 +30,12 @@ llvm::Expected<std::string> AtomicOutputs::createTemporary(llvm::StringRef path,
   llvm::sys::path::remove_filename(model);
   llvm::sys::path::append(model, "." + llvm::sys::path::filename(path) +
                                      "-%%%%%%%%.tmp");
-  llvm::SmallString<256> tempPath;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, tempPath))
-    return cannotWrite(path, ec.message());
-  // An interrupted run (Ctrl-C, a kill) leaves no temporary behind either.
-  llvm::sys::RemoveFileOnSignal(tempPath);
-  staged.push_back({path.str(), tempPath.str().str(), ""});
-  return tempPath.str().str();
+  llvm::Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(model);
+  if (!temp)
+    return cannotWrite(path, llvm::toString(temp.takeError()));
+  staged.push_back({path.str(), std::move(*temp), ""});
+  return &*staged.back().temp;
 }
 
 llvm::Error AtomicOutputs::stage(
@@ -51,17 +46,16 @@ llvm::Error AtomicOutputs::stage(
     llvm::raw_string_ostream os(bytes);
     if (llvm::Error err = write(os))
       return err;
-    staged.push_back({path.str(), "", std::move(bytes)});
+    staged.push_back({path.str(), std::nullopt, std::move(bytes)});
     return llvm::Error::success();
   }
-  int fd;
-  llvm::Expected<std::string> tempPath = createTemporary(path, fd);
-  if (!tempPath)
-    return tempPath.takeError();
-  llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+  llvm::Expected<llvm::sys::fs::TempFile *> temp = createTemporary(path);
+  if (!temp)
+    return temp.takeError();
+  llvm::raw_fd_ostream os((*temp)->FD, /*shouldClose=*/false);
   if (llvm::Error err = write(os))
     return err;
-  os.close();
+  os.flush();
   if (os.has_error()) {
     std::string message = os.error().message();
     os.clear_error();
@@ -73,29 +67,28 @@ llvm::Error AtomicOutputs::stage(
 llvm::Expected<std::string> AtomicOutputs::stageByName(llvm::StringRef path) {
   if (path == "-")
     return llvm::createStringError("this output cannot go to standard output");
-  int fd;
-  llvm::Expected<std::string> tempPath = createTemporary(path, fd);
-  if (tempPath)
-    llvm::sys::fs::closeFile(fd);
-  return tempPath;
+  llvm::Expected<llvm::sys::fs::TempFile *> temp = createTemporary(path);
+  if (!temp)
+    return temp.takeError();
+  return (*temp)->TmpName;
 }
 
 llvm::Error AtomicOutputs::commit() {
   committed = true;
   for (Staged &file : staged) {
-    if (file.tempPath.empty())
+    if (!file.temp)
       continue;
-    llvm::sys::DontRemoveFileOnSignal(file.tempPath);
-    if (std::error_code ec = llvm::sys::fs::rename(file.tempPath, file.path)) {
+    if (llvm::Error err = file.temp->keep(file.path)) {
       // Leave nothing behind: this and the later temporaries go.
+      std::string message = llvm::toString(std::move(err));
       for (Staged &rest : staged)
-        if (!rest.tempPath.empty() && llvm::sys::fs::exists(rest.tempPath))
-          llvm::sys::fs::remove(rest.tempPath);
-      return cannotWrite(file.path, ec.message());
+        if (rest.temp && !rest.temp->TmpName.empty())
+          llvm::consumeError(rest.temp->discard());
+      return cannotWrite(file.path, message);
     }
   }
   for (const Staged &file : staged)
-    if (file.tempPath.empty())
+    if (!file.temp)
       llvm::outs() << file.stdoutBytes;
   llvm::outs().flush();
   return llvm::Error::success();

@@ -67,10 +67,11 @@ llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
 /// with a C compiler driver: the clang of the LLVM that nn-mlir was built
 /// against if it exists, else `clang-22`, `clang` or `cc` from PATH. Passes
 /// `-l<lib>` for each of `libraries` (an entry containing '/' is a file,
-/// e.g. a static archive, linked in as it is), then `-lm`. The library is linked to a
-/// temporary next to `outputPath` and renamed into place, so a failure never
-/// leaves a partial file. Returns an error if no driver is found, the
-/// temporary cannot be created, the link fails, or the rename fails.
+/// e.g. a static archive, linked in as it is), then `-lm`. The linker writes
+/// `outputPath` itself: a caller that must never leave a partial file gives
+/// it a temporary (AtomicOutputs::stageByName, as nn-compile does) and
+/// renames that once. Returns an error if no driver is found or the link
+/// fails.
 llvm::Error linkSharedLibrary(llvm::StringRef objectPath,
                               llvm::StringRef outputPath,
                               llvm::ArrayRef<std::string> libraries);

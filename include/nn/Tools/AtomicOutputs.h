@@ -4,7 +4,8 @@
 /// A tool that writes several files (nn-run's results, nn-compile's object
 /// and header, nn-opt's output) must never leave some written and others not,
 /// nor any half written: AtomicOutputs writes each to a temporary file beside
-/// its destination and renames them into place only once all are complete.
+/// its destination (llvm::sys::fs::TempFile: removed on a signal too) and
+/// renames them into place only once all are complete.
 ///
 //===----------------------------------------------------------------------===//
 
@@ -15,8 +16,10 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::nn {
@@ -53,10 +56,12 @@ public:
 private:
   struct Staged {
     std::string path;
-    std::string tempPath; // Empty for standard output.
+    std::optional<llvm::sys::fs::TempFile> temp; // None for standard output.
     std::string stdoutBytes;
   };
-  llvm::Expected<std::string> createTemporary(llvm::StringRef path, int &fd);
+  /// A new temporary beside `path`, staged (valid until the next one).
+  llvm::Expected<llvm::sys::fs::TempFile *>
+  createTemporary(llvm::StringRef path);
 
   llvm::SmallVector<Staged> staged;
   bool committed = false;
