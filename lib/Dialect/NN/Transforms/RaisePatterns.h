@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef NN_LIB_TRANSFORMS_RAISEPATTERNS_H
-#define NN_LIB_TRANSFORMS_RAISEPATTERNS_H
+#ifndef NN_LIB_DIALECT_NN_TRANSFORMS_RAISEPATTERNS_H
+#define NN_LIB_DIALECT_NN_TRANSFORMS_RAISEPATTERNS_H
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -17,4 +17,4 @@ void populateRaiseDecomposedLogSoftmaxPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::nn
 
-#endif // NN_LIB_TRANSFORMS_RAISEPATTERNS_H
+#endif // NN_LIB_DIALECT_NN_TRANSFORMS_RAISEPATTERNS_H

@@ -1,6 +1,6 @@
 //===- RaiseToNN.cpp - Recognize log-softmax patterns ---------------------===//
 
-#include "nn/Transforms/Passes.h"
+#include "nn/Dialect/NN/Transforms/Passes.h"
 
 #include "RaisePatterns.h"
 
@@ -13,7 +13,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_RAISETONNPASS
-#include "nn/Transforms/Passes.h.inc"
+#include "nn/Dialect/NN/Transforms/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;
