@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Error bounds of the exp and log approximations of the CPU kernels.
 
-Emulates KernelEmitter::exp and ::log of
-lib/Conversion/NNToVector/LowerLogSoftmaxToVector.cpp in the kernel's own
+Emulates KernelEmitter::exp and ::log of lib/Conversion/NNToVector
+(VectorMath.cpp, with OnlineAccumulator.cpp and KernelEmitter.h) in the kernel's own
 precision, reading the coefficients, clamps, Cody-Waite constants, term counts,
 kReferenceSlack and kStepsPerChunk from the source (blockVectors from
 NNToVector.h), and measures the largest relative error of: the f32 2^f
@@ -21,7 +21,9 @@ and references use x87 long double (64-bit mantissa): f64 figures hold to about
 1e-18. Where LLVM may contract a*b + c into an FMA, both forms are measured.
 
 Run: python3 scripts/approximation-bounds.py (numpy; /usr/bin/python3 has it).
-About 30 s on one core.
+About 30 s on one core. --check-source only reads the constants from the
+source and prints them (test/Scripts/approximation-bounds.test runs it, so that
+the script breaks loudly when the code moves).
 """
 import math, re, sys
 from pathlib import Path
@@ -32,7 +34,10 @@ except ImportError:
     sys.exit("needs numpy: try /usr/bin/python3 scripts/approximation-bounds.py")
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = (ROOT / "lib/Conversion/NNToVector/LowerLogSoftmaxToVector.cpp").read_text()
+# The kernel emitter's files (VectorMath.cpp, OnlineAccumulator.cpp,
+# KernelEmitter.h, ...), read as one text.
+SRC = "\n".join(path.read_text() for path in
+                sorted((ROOT / "lib/Conversion/NNToVector").glob("*.[ch]*")))
 HDR = (ROOT / "include/nn/Conversion/NNToVector/NNToVector.h").read_text()
 NUM = r"[-+]?\d+\.?\d*(?:e[-+]?\d+)?"
 
@@ -55,6 +60,13 @@ F32, F64, LD, U32 = np.float32, np.float64, np.longdouble, np.uint32
 L2E = math.log2(math.e)
 rng = np.random.default_rng(1)
 rows = []  # (approximation, arguments, max relative error, worst argument)
+if "--check-source" in sys.argv:
+    print(f"kDegree5 {DEG5}\nkDegree3 {DEG3}\nlowest {LOW32} {LOW64}\n"
+          f"ln2 {LN2HI} {LN2LO}\ntaylor {TAYLOR}\nlog terms {LOGT32} {LOGT64}\n"
+          f"slack {SLACK}\nsteps {STEPS}\nblock vectors {BLOCK}")
+    if not re.search(r"sub\(blockMax, r\),\s*splat\(kReferenceSlack\)", SRC):
+        sys.exit("updateLagged no longer tests blockMax - r > kReferenceSlack")
+    sys.exit(0)
 
 
 def fma32(a, b, c):
@@ -204,7 +216,7 @@ print(f"(c) {STEPS} steps x {BLOCK} vectors = {STEPS * BLOCK} terms per lane and
 # The kernel moves the reference when float32(blockMax - r) > slack: the same rounded difference
 # that exp takes, so v = x - r <= slack. Below: what the earlier test, x > float32(r + slack),
 # allowed (it rounds up near 2^30, letting v reach 128, where 2^n overflows).
-if not re.search(r"sub\(blockMax, r\), splat\(kReferenceSlack\)", SRC):
+if not re.search(r"sub\(blockMax, r\),\s*splat\(kReferenceSlack\)", SRC):
     print("    WARNING: updateLagged no longer tests blockMax - r > kReferenceSlack; recheck below")
 found = []  # (largest v, its r) per binade and sign of r
 for k, sign in [(k, sign) for k in range(-8, 64) for sign in (1, -1)]:

@@ -27,6 +27,15 @@ using namespace mlir::nn::detail;
 /// next to a sum that is at least 1), and NaN stays NaN, which the kernel
 /// relies on to turn a slice holding NaN or +inf into NaN. Then exp(v) = 2^n *
 /// 2^f with n an integer and |f| <= 1/2.
+///
+/// Why not upstream's math.exp approximation (PolynomialApproximation.cpp,
+/// `mlir-opt --test-math-polynomial-approximation`): on vector<16xf32> with
+/// llc 22 -mcpu=znver4 it takes 20 arithmetic instructions (and 7 constant
+/// broadcasts) where this f32 path takes 11, for a largest relative error of
+/// 8.5e-8 where this has 1.3e-6 on [-87, 64] (every f32 argument, against
+/// float64). The kernels take one exp per element and the f32 tolerance is
+/// 1e-5; what upstream spends the extra instructions on (+inf, overflow,
+/// results below 2^-126) never occurs here.
 Value KernelEmitter::exp(Value v) {
   bool isF64 = cType.isF64();
   auto intVec =
