@@ -83,7 +83,17 @@ void nn::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;
   binary.toolkitPath = toolkit;
-  binary.compilationTarget = options.format;
+  switch (options.format) {
+  case nn::GPUImageFormat::PTX:
+    binary.compilationTarget = "isa";
+    break;
+  case nn::GPUImageFormat::Cubin:
+    binary.compilationTarget = "bin";
+    break;
+  case nn::GPUImageFormat::Fatbin:
+    binary.compilationTarget = "fatbin";
+    break;
+  }
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createCanonicalizerPass());

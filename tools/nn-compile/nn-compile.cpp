@@ -290,7 +290,8 @@ static int process(int threads) {
     nn::GPUPipelineOptions options;
     options.chip = chip;
     options.features = ptxFeatures;
-    options.format = emitKind == EmitKind::Cubin ? "bin" : "isa";
+    options.format = emitKind == EmitKind::Cubin ? nn::GPUImageFormat::Cubin
+                                                 : nn::GPUImageFormat::PTX;
     options.strategy = gpuStrategy;
     PassManager pm(&context);
     nn::buildGPUPipeline(pm, options);

@@ -89,6 +89,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(4)};
 };
 
+/// How the GPU pipeline serializes the kernels: upstream's
+/// gpu-module-to-binary formats isa, bin and fatbin.
+enum class GPUImageFormat { PTX, Cubin, Fatbin };
+
 /// Options of the GPU pipeline (`--nn-gpu-pipeline="opt=value ..."`), for
 /// NVIDIA GPUs through NVVM. A default-constructed value targets an H100.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
@@ -101,13 +105,16 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> features{
       *this, "features", llvm::cl::desc("NVPTX target features"),
       llvm::cl::init("+ptx80")};
-  /// How the gpu.module is serialized: `isa` (PTX text, needs no external
-  /// tool), `bin` (cubin, runs ptxas from the CUDA toolkit) or `fatbin`.
-  PassOptions::Option<std::string> format{
-      *this, "format",
-      llvm::cl::desc("Kernel image format: isa (PTX), bin (cubin, via "
-                     "ptxas) or fatbin"),
-      llvm::cl::init("isa")};
+  /// How the gpu.module is serialized.
+  PassOptions::Option<GPUImageFormat> format{
+      *this, "format", llvm::cl::desc("Kernel image format"),
+      llvm::cl::init(GPUImageFormat::PTX),
+      llvm::cl::values(
+          clEnumValN(GPUImageFormat::PTX, "isa",
+                     "PTX text (needs no external tool)"),
+          clEnumValN(GPUImageFormat::Cubin, "bin",
+                     "a cubin (runs ptxas from the CUDA toolkit)"),
+          clEnumValN(GPUImageFormat::Fatbin, "fatbin", "a fat binary"))};
   /// The bit width of `index` on the host side.
   PassOptions::Option<int64_t> indexBitwidth{
       *this, "index-bitwidth",

@@ -29,21 +29,15 @@ linalg::SoftmaxOp getSoleSoftmax(Value value) {
   return softmax;
 }
 
-/// Whether `generic` computes math.log of its single input elementwise.
+/// Whether `generic` computes math.log of its single input elementwise, with
+/// identity maps.
 bool isElementwiseLog(linalg::GenericOp generic) {
-  if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
-      generic.getNumResults() != 1 ||
-      generic.getNumParallelLoops() != generic.getNumLoops() ||
+  if (!linalg::isaElemwiseSingleUnaryOpInterface(generic) ||
       !llvm::all_of(generic.getIndexingMapsArray(),
                     [](AffineMap map) { return map.isIdentity(); }))
     return false;
-  Block &body = generic.getRegion().front();
-  if (body.getOperations().size() != 2)
-    return false;
-  auto log = dyn_cast<math::LogOp>(body.front());
-  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
-  return log && yield && log.getOperand() == body.getArgument(0) &&
-         yield.getOperand(0) == log.getResult();
+  auto log = dyn_cast<math::LogOp>(generic.getBody()->front());
+  return log && log.getOperand() == generic.getBody()->getArgument(0);
 }
 
 /// Replaces `root`, which computes log of `value`, by nn.logsoftmax if
