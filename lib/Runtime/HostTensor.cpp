@@ -77,11 +77,6 @@ uint16_t nn::runtime::floatToBF16(float value) {
   return roundToHalf(value, llvm::APFloat::BFloat());
 }
 
-float nn::runtime::bf16ToFloat(uint16_t bits) {
-  return llvm::APFloat(llvm::APFloat::BFloat(), llvm::APInt(16, bits))
-      .convertToFloat();
-}
-
 static double widenHalf(uint16_t bits, const llvm::fltSemantics &semantics) {
   llvm::APFloat f(semantics, llvm::APInt(16, bits));
   bool losesInfo;
@@ -96,6 +91,10 @@ uint16_t nn::runtime::floatToF16(float value) {
 
 float nn::runtime::f16ToFloat(uint16_t bits) {
   return static_cast<float>(widenHalf(bits, llvm::APFloat::IEEEhalf()));
+}
+
+float nn::runtime::bf16ToFloat(uint16_t bits) {
+  return static_cast<float>(widenHalf(bits, llvm::APFloat::BFloat()));
 }
 
 llvm::Expected<int64_t>

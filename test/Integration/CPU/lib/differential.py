@@ -83,17 +83,6 @@ class Failures:
             sys.stdout.flush()
 
 
-def type_str(shape, dynamic, dtype):
-    dims = "".join(("?" if dynamic else str(s)) + "x" for s in shape)
-    return "tensor<%s%s>" % (dims, dtype)
-
-
-def function_text(name, in_t, out_t, dim):
-    return ("func.func @%s(%%x: %s) -> %s {\n"
-            "  %%y = \"nn.logsoftmax\"(%%x) <{dim = %d : i64}> : (%s) -> %s\n"
-            "  return %%y : %s\n}\n" % (name, in_t, out_t, dim, in_t, out_t, out_t))
-
-
 def describe(y, ref, order, dim, out):
     """The compare() reason, with the pattern of the first bad slice."""
     reason = nnref.compare(y, ref, out)
@@ -240,8 +229,7 @@ def run_abi(opts, failures):
             else:
                 name = "static%d" % k
             if name not in functions:
-                functions[name] = function_text(name, type_str(shape, dynamic, dtype),
-                                                type_str(shape, dynamic, out), dim)
+                functions[name] = aot.module(name, dtype, out, shape, dim, dynamic)
             calls.append((name, shape, dim, dynamic))
         lib = Library(opts.nn_compile, opts.work, "abi_%s_%s" % (dtype, out), functions,
                       failures)
@@ -346,8 +334,7 @@ def run_ptx(opts, failures):
                     shape = patterns.layout_shape(rank, dim, n, 5, 3)
                     name = "k_r%d_d%s_n%d_%s" % (rank, str(dim).replace("-", "m"), n,
                                                  "dyn" if dynamic else "st")
-                    functions.append(function_text(name, type_str(shape, dynamic, dtype),
-                                                   type_str(shape, dynamic, out), dim))
+                    functions.append(aot.module(name, dtype, out, shape, dim, dynamic))
         base = os.path.join(work, "%s_%s_%s_%s" % (dtype, out, chip, strategy))
         with open(base + ".mlir", "w") as f:
             f.write("".join(functions))
