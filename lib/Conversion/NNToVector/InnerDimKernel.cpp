@@ -25,15 +25,15 @@ using namespace mlir::nn::detail;
 Value KernelEmitter::emitInnerDim(Value input, Value init,
                                   ArrayRef<OpFoldResult> sizes, int64_t dim) {
   int64_t rank = sizes.size();
-  Value depth = getValueOrCreateConstantIndexOp(b, loc, sizes[dim]);
-  Value inner = getValueOrCreateConstantIndexOp(b, loc, sizes.back());
+  Value depth = indexValue(sizes[dim]);
+  Value inner = indexValue(sizes.back());
   int64_t chunk = lanes * numAcc;
   // Masks are needed only when the last size is not a known multiple.
   std::optional<int64_t> innerSize = getConstantIntValue(sizes.back());
   bool inBounds = innerSize && *innerSize % chunk == 0;
   Value chunkIdx = index(chunk);
   Value numChunks = arith::DivUIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, inner, index(chunk - 1)), chunkIdx);
+      b, arith::AddIOp::create(b, inner, index(chunk - 1)), chunkIdx);
   Value zeroIdx = index(0), oneIdx = index(1);
 
   SmallVector<OpFoldResult> bounds;
@@ -41,9 +41,9 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
     if (i != dim)
       bounds.push_back(sizes[i]);
   bounds.push_back(numChunks);
-  ParallelTiles forall(b, loc, bounds, ValueRange{init});
+  ParallelTiles forall(b, bounds, ValueRange{init});
   SmallVector<Value> ivs = forall.ivs();
-  Value i0 = arith::MulIOp::create(b, loc, ivs.back(), chunkIdx);
+  Value i0 = arith::MulIOp::create(b, ivs.back(), chunkIdx);
   // Indices of element (d along `dim`, i along the last dimension); `base`
   // gives the other dimensions' indices (this iteration's, or zeros).
   auto indicesOf = [&](ArrayRef<Value> base, Value d, Value i) {
@@ -56,7 +56,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   ArrayRef<Value> otherIvs = ArrayRef<Value>(ivs).drop_back();
   auto at = [&](Value d, Value i) { return indicesOf(otherIvs, d, i); };
   auto laneOffset = [&](Value base, unsigned u) -> Value {
-    return u ? arith::AddIOp::create(b, loc, base, index(u * lanes)).getResult()
+    return u ? arith::AddIOp::create(b, base, index(u * lanes)).getResult()
              : base;
   };
 
@@ -68,30 +68,28 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
       for (unsigned u = 0; u < numAcc; ++u) {
         SmallVector<Value> xs;
         for (unsigned k = 0; k < rowsPerStep; ++k) {
-          Value dk =
-              k ? arith::AddIOp::create(b, loc, d, index(k)).getResult() : d;
+          Value dk = k ? arith::AddIOp::create(b, d, index(k)).getResult() : d;
           xs.push_back(load(input, at(dk, laneOffset(i0, u)), inBounds, -kInf));
         }
         std::tie(next[u], next[numAcc + u]) =
             update(iter[u], iter[numAcc + u], xs);
       }
-      scf::YieldOp::create(b, loc, next);
+      scf::YieldOp::create(b, next);
     };
   };
   SmallVector<Value> results = chunked(
       index(0), depth, kRowsPerChunk,
       [&](Value start, Value end, ValueRange accs) -> SmallVector<Value> {
-        Value length = arith::SubIOp::create(b, loc, end, start);
+        Value length = arith::SubIOp::create(b, end, start);
         Value mainEnd = arith::AddIOp::create(
-            b, loc, start,
+            b, start,
             arith::MulIOp::create(
-                b, loc, arith::DivUIOp::create(b, loc, length, blockIdx),
-                blockIdx));
-        auto mainLoop = scf::ForOp::create(b, loc, start, mainEnd, blockIdx,
-                                           accs, readStep(numBlock));
+                b, arith::DivUIOp::create(b, length, blockIdx), blockIdx));
+        auto mainLoop = scf::ForOp::create(b, start, mainEnd, blockIdx, accs,
+                                           readStep(numBlock));
         return llvm::to_vector_of<Value>(
-            scf::ForOp::create(b, loc, mainEnd, end, oneIdx,
-                               mainLoop.getResults(), readStep(1))
+            scf::ForOp::create(b, mainEnd, end, oneIdx, mainLoop.getResults(),
+                               readStep(1))
                 .getResults());
       });
   SmallVector<Value> maxVecs, logSumVecs;
@@ -103,11 +101,11 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   // Write pass into this iteration's block of the output: all of `dim`, a
   // chunk of the last dimension, one index of every other.
   OpFoldResult width =
-      inBounds ? OpFoldResult(b.getIndexAttr(chunk))
-               : OpFoldResult(arith::MinUIOp::create(
-                                  b, loc, chunkIdx,
-                                  arith::SubIOp::create(b, loc, inner, i0))
-                                  .getResult());
+      inBounds
+          ? OpFoldResult(b.getIndexAttr(chunk))
+          : OpFoldResult(arith::MinUIOp::create(
+                             b, chunkIdx, arith::SubIOp::create(b, inner, i0))
+                             .getResult());
   SmallVector<OpFoldResult> offsets, sliceSizes;
   for (int64_t k = 0, next = 0; k < rank - 1; ++k) {
     if (k == dim) {
@@ -123,7 +121,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   Value slice = forall.extract(0, offsets, sliceSizes);
   SmallVector<Value> zeros(rank, zeroIdx);
   auto writeLoop = scf::ForOp::create(
-      b, loc, zeroIdx, depth, oneIdx, ValueRange{slice},
+      b, zeroIdx, depth, oneIdx, ValueRange{slice},
       [&](OpBuilder &, Location, Value d, ValueRange iter) {
         Value dest = iter[0];
         for (unsigned u = 0; u < numAcc; ++u) {
@@ -132,7 +130,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
           dest =
               store(y, dest, indicesOf(zeros, d, index(u * lanes)), inBounds);
         }
-        scf::YieldOp::create(b, loc, dest);
+        scf::YieldOp::create(b, dest);
       });
 
   return forall.finish(writeLoop.getResult(0))[0];

@@ -13,8 +13,10 @@
 #include "nn/Dialect/NN/IR/NNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include "llvm/ADT/bit.h"
 
@@ -46,9 +48,10 @@ constexpr int64_t kSegment = 1 << 16;
 /// InnerDimKernel.cpp); LowerLogSoftmaxToVector.cpp picks the strategy.
 class KernelEmitter {
 public:
-  KernelEmitter(OpBuilder &b, LogSoftmaxOp op,
+  /// Emits at `builder`'s insertion point, with the location of `op`.
+  KernelEmitter(OpBuilder &builder, LogSoftmaxOp op,
                 const VectorKernelOptions &options)
-      : b(b), loc(op.getLoc()), op(op), options(options) {
+      : b(op.getLoc(), builder), op(op), options(options) {
     inElt = op.getInputType().getElementType();
     outElt = op.getOutputType().getElementType();
     cType = op.getComputeType();
@@ -68,13 +71,16 @@ private:
   using Indexer1 = std::function<SmallVector<Value>(Value)>;
 
   // Constants.
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value indexValue(OpFoldResult v) {
+    return getValueOrCreateConstantIndexOp(b, b.getLoc(), v);
+  }
   Value scalar(double v) {
-    return arith::ConstantOp::create(b, loc, cType, b.getFloatAttr(cType, v));
+    return arith::ConstantOp::create(b, cType, b.getFloatAttr(cType, v));
   }
   Value splat(double v, VectorType type) {
     return arith::ConstantOp::create(
-        b, loc, type,
+        b, type,
         DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(), v)));
   }
   Value splat(double v) { return splat(v, cVec); }
@@ -90,40 +96,37 @@ private:
                                          arith::FastMathFlags::contract);
   }
   Value add(Value x, Value y) {
-    return arith::AddFOp::create(b, loc, x, y, contract());
+    return arith::AddFOp::create(b, x, y, contract());
   }
   Value sub(Value x, Value y) {
-    return arith::SubFOp::create(b, loc, x, y, contract());
+    return arith::SubFOp::create(b, x, y, contract());
   }
   Value mul(Value x, Value y) {
-    return arith::MulFOp::create(b, loc, x, y, contract());
+    return arith::MulFOp::create(b, x, y, contract());
   }
   /// a * b + c, fused where the target has FMA (llvm.fmuladd). Unlike
   /// add(mul()), two of these with the same product are not merged into one
   /// rounded product shared by both.
   Value fma(Value a, Value b, Value c) {
-    return vector::FMAOp::create(this->b, loc, a, b, c);
+    return vector::FMAOp::create(this->b, a, b, c);
   }
-  Value max(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
+  Value max(Value x, Value y) { return arith::MaximumFOp::create(b, x, y); }
 
   /// The larger of x and y, either one when one is NaN: one instruction on
   /// x86, where arith.maximumf needs several. It is used only for the running
   /// maxima of the read pass, where losing a NaN is harmless: a NaN input
   /// makes exp(x - max) NaN, hence the sum and every result of its slice.
   Value runningMax(Value x, Value y) {
-    Value greater =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
-    return arith::SelectOp::create(b, loc, greater, x, y);
+    Value greater = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, y);
+    return arith::SelectOp::create(b, greater, x, y);
   }
 
   /// `m`, or 0 where `m` is -inf, so that exp(x - safe(m)) is never
   /// exp(-inf - -inf) = NaN for a slice (or lane) that has only seen -inf.
   Value safeMax(Value m, Value zero, Value negInf) {
     Value isNegInf =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
-    return arith::SelectOp::create(b, loc, isNegInf, zero, m);
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, m, negInf);
+    return arith::SelectOp::create(b, isNegInf, zero, m);
   }
 
   Value exp(Value v);
@@ -150,25 +153,24 @@ private:
 
   /// Lane `r` of `v` in every lane.
   Value broadcastLane(Value v, int64_t r) {
-    return vector::ShuffleOp::create(b, loc, v, v,
-                                     SmallVector<int64_t>(lanes, r));
+    return vector::ShuffleOp::create(b, v, v, SmallVector<int64_t>(lanes, r));
   }
 
   /// Reads a vector at `indices` of `source`, widened to the compute type.
   /// Out-of-bounds lanes read `padding` unless `inBounds`.
   Value load(Value source, ValueRange indices, bool inBounds, double padding) {
-    Value pad = arith::ConstantOp::create(b, loc, inElt,
-                                          b.getFloatAttr(inElt, padding));
-    Value v = vector::TransferReadOp::create(b, loc, inVec, source, indices,
-                                             pad, ArrayRef<bool>{inBounds});
-    return inElt == cType ? v : arith::ExtFOp::create(b, loc, cVec, v);
+    Value pad =
+        arith::ConstantOp::create(b, inElt, b.getFloatAttr(inElt, padding));
+    Value v = vector::TransferReadOp::create(b, inVec, source, indices, pad,
+                                             ArrayRef<bool>{inBounds});
+    return inElt == cType ? v : arith::ExtFOp::create(b, cVec, v);
   }
 
   /// Writes `y` (compute type) rounded to the result type.
   Value store(Value y, Value dest, ValueRange indices, bool inBounds) {
     if (outElt != cType)
-      y = arith::TruncFOp::create(b, loc, outVec, y);
-    return vector::TransferWriteOp::create(b, loc, y, dest, indices,
+      y = arith::TruncFOp::create(b, outVec, y);
+    return vector::TransferWriteOp::create(b, y, dest, indices,
                                            ArrayRef<bool>{inBounds})
         .getResult();
   }
@@ -200,10 +202,10 @@ private:
 
   /// The end of the whole steps of `step` from `start` towards `end`.
   Value wholeStepsEnd(Value start, Value end, Value step) {
-    Value length = arith::SubIOp::create(b, loc, end, start);
-    Value steps = arith::DivUIOp::create(b, loc, length, step);
-    return arith::AddIOp::create(b, loc, start,
-                                 arith::MulIOp::create(b, loc, steps, step));
+    Value length = arith::SubIOp::create(b, end, start);
+    Value steps = arith::DivUIOp::create(b, length, step);
+    return arith::AddIOp::create(b, start,
+                                 arith::MulIOp::create(b, steps, step));
   }
 
   /// Fresh (max, sum) accumulators: numAcc maxima at -inf, numAcc sums at 0.
@@ -240,8 +242,7 @@ private:
   Value emitInnerDim(Value input, Value init, ArrayRef<OpFoldResult> sizes,
                      int64_t dim);
 
-  OpBuilder &b;
-  Location loc;
+  ImplicitLocOpBuilder b;
   LogSoftmaxOp op;
   VectorKernelOptions options;
   Type inElt, outElt, cType;

@@ -22,13 +22,13 @@ using namespace mlir::nn::detail;
 Value KernelEmitter::emitLastDim(Value input, Value init,
                                  ArrayRef<OpFoldResult> sizes) {
   int64_t rank = sizes.size();
-  Value n = getValueOrCreateConstantIndexOp(b, loc, sizes.back());
+  Value n = indexValue(sizes.back());
   Value zeroIdx = index(0);
 
   SmallVector<OpFoldResult> bounds(sizes.drop_back());
   if (bounds.empty())
     bounds.push_back(b.getIndexAttr(1));
-  ParallelTiles forall(b, loc, bounds, ValueRange{init});
+  ParallelTiles forall(b, bounds, ValueRange{init});
   SmallVector<Value> rowIvs;
   if (rank > 1)
     rowIvs = forall.ivs();
@@ -60,16 +60,16 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     Value x = load(input, at(zeroIdx), inBounds, -kInf);
     Value rowMax = reduceRunningMax(x);
     Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
-    Value e = exp(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowSafe)));
+    Value e = exp(sub(x, vector::BroadcastOp::create(b, cVec, rowSafe)));
     // The same reductions and vector log as the grouped short rows: static
     // and dynamic shapes must give the same bits.
     Value rowSum =
         reduceHalving(e, [&](Value x, Value y) { return add(x, y); });
     Value logSum = vector::ExtractOp::create(
-        b, loc, log(vector::BroadcastOp::create(b, loc, cVec, rowSum)),
+        b, log(vector::BroadcastOp::create(b, cVec, rowSum)),
         ArrayRef<int64_t>{0});
-    Value y = sub(sub(x, vector::BroadcastOp::create(b, loc, cVec, rowMax)),
-                  vector::BroadcastOp::create(b, loc, cVec, logSum));
+    Value y = sub(sub(x, vector::BroadcastOp::create(b, cVec, rowMax)),
+                  vector::BroadcastOp::create(b, cVec, logSum));
     return store(y, slice, sliceAt(zeroIdx), inBounds);
   };
 
@@ -85,15 +85,15 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
   if (std::optional<int64_t> staticN = getConstantIntValue(sizes.back())) {
     row = *staticN <= lanes ? emitShortRow() : emitLongRow();
   } else {
-    Value isShort = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, n,
-                                          index(lanes));
+    Value isShort =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ule, n, index(lanes));
     row = scf::IfOp::create(
-              b, loc, isShort,
+              b, isShort,
               [&](OpBuilder &, Location) {
-                scf::YieldOp::create(b, loc, emitShortRow());
+                scf::YieldOp::create(b, emitShortRow());
               },
               [&](OpBuilder &, Location) {
-                scf::YieldOp::create(b, loc, emitLongRow());
+                scf::YieldOp::create(b, emitLongRow());
               })
               .getResult(0);
   }

@@ -32,8 +32,8 @@ Value KernelEmitter::emit() {
   Value input = op.getInput();
   int64_t rank = op.getInputType().getRank();
   int64_t dim = op.getNormalizedDim();
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
-  Value init = tensor::EmptyOp::create(b, loc, sizes, outElt);
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, b.getLoc(), input);
+  Value init = tensor::EmptyOp::create(b, sizes, outElt);
   Value result;
   if (dim != rank - 1) {
     result = emitInnerDim(input, init, sizes, dim);
@@ -45,23 +45,21 @@ Value KernelEmitter::emit() {
     else
       result = emitLastDim(input, init, sizes);
   } else {
-    Value isLong = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::uge,
-        getValueOrCreateConstantIndexOp(b, loc, sizes.back()),
-        index(kSplitLength));
-    result =
-        scf::IfOp::create(
-            b, loc, isLong,
-            [&](OpBuilder &, Location) {
-              scf::YieldOp::create(b, loc, emitSplitRows(input, init, sizes));
-            },
-            [&](OpBuilder &, Location) {
-              scf::YieldOp::create(b, loc, emitLastDim(input, init, sizes));
-            })
-            .getResult(0);
+    Value isLong =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
+                              indexValue(sizes.back()), index(kSplitLength));
+    result = scf::IfOp::create(
+                 b, isLong,
+                 [&](OpBuilder &, Location) {
+                   scf::YieldOp::create(b, emitSplitRows(input, init, sizes));
+                 },
+                 [&](OpBuilder &, Location) {
+                   scf::YieldOp::create(b, emitLastDim(input, init, sizes));
+                 })
+                 .getResult(0);
   }
   if (result.getType() != op.getOutputType())
-    result = tensor::CastOp::create(b, loc, op.getOutputType(), result);
+    result = tensor::CastOp::create(b, op.getOutputType(), result);
   return result;
 }
 

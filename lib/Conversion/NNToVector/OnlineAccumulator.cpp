@@ -40,15 +40,15 @@ std::pair<Value, Value> KernelEmitter::update(Value m, Value s,
   // exp(0) = 1 exactly (exp(lowest) where a lane has seen only -inf, whose
   // sum is then negligible either way).
   Value grewLanes =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, blockMax, m);
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, blockMax, m);
   Value grew =
-      vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, grewLanes);
+      vector::ReductionOp::create(b, vector::CombiningKind::OR, grewLanes);
   auto rescale = scf::IfOp::create(
-      b, loc, grew,
+      b, grew,
       [&](OpBuilder &, Location) {
-        scf::YieldOp::create(b, loc, mul(s, exp(sub(m, safe))));
+        scf::YieldOp::create(b, mul(s, exp(sub(m, safe))));
       },
-      [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, s); });
+      [&](OpBuilder &, Location) { scf::YieldOp::create(b, s); });
   return {newMax, add(rescale.getResult(0), sumOfExps(xs, safe))};
 }
 
@@ -60,25 +60,23 @@ KernelEmitter::updateLagged(Value r, Value m, Value s, ArrayRef<Value> xs) {
   // an ulp of r (128 near 2^30 in f32), which let x - r reach 128 and
   // exp overflow. Rounding is monotonic, so every x - r of the block is at
   // most the rounded blockMax - r, hence at most the slack.
-  Value aboveLanes =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sub(blockMax, r),
-                            splat(kReferenceSlack));
-  Value above = vector::ReductionOp::create(b, loc, vector::CombiningKind::OR,
-                                            aboveLanes);
+  Value aboveLanes = arith::CmpFOp::create(
+      b, arith::CmpFPredicate::OGT, sub(blockMax, r), splat(kReferenceSlack));
+  Value above =
+      vector::ReductionOp::create(b, vector::CombiningKind::OR, aboveLanes);
   // The branch is taken for every lane when one lane is above, so each
   // lane moves only up to its own maximum: a lane that has seen nothing
   // but -inf (a masked stretch of the row) keeps its finite reference,
   // which a move to -inf would turn into exp(-inf - -inf) = NaN. The
   // factor is then at most 1, and exactly 1 where the lane stays.
   auto move = scf::IfOp::create(
-      b, loc, above,
+      b, above,
       [&](OpBuilder &, Location) {
         Value moved = runningMax(newMax, r);
-        scf::YieldOp::create(b, loc,
-                             ValueRange{moved, mul(s, exp(sub(r, moved)))});
+        scf::YieldOp::create(b, ValueRange{moved, mul(s, exp(sub(r, moved)))});
       },
       [&](OpBuilder &, Location) {
-        scf::YieldOp::create(b, loc, ValueRange{r, s});
+        scf::YieldOp::create(b, ValueRange{r, s});
       });
   Value ref = move.getResult(0);
   return {ref, newMax, add(move.getResult(1), sumOfExps(xs, ref))};
@@ -110,12 +108,12 @@ SmallVector<Value> KernelEmitter::chunked(
     function_ref<SmallVector<Value>(Value, Value, ValueRange)> body) {
   Value chunkIdx = index(chunk);
   auto loop = scf::ForOp::create(
-      b, loc, lb, ub, chunkIdx, initialAccumulators(),
+      b, lb, ub, chunkIdx, initialAccumulators(),
       [&](OpBuilder &, Location, Value start, ValueRange total) {
         Value end = arith::MinUIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, start, chunkIdx), ub);
+            b, arith::AddIOp::create(b, start, chunkIdx), ub);
         SmallVector<Value> part = body(start, end, initialAccumulators());
-        scf::YieldOp::create(b, loc, merge(total, part));
+        scf::YieldOp::create(b, merge(total, part));
       });
   return SmallVector<Value>(loop.getResults());
 }

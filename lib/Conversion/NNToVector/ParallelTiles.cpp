@@ -7,10 +7,10 @@
 using namespace mlir;
 using namespace mlir::nn::detail;
 
-ParallelTiles::ParallelTiles(OpBuilder &b, Location loc,
+ParallelTiles::ParallelTiles(ImplicitLocOpBuilder &b,
                              ArrayRef<OpFoldResult> bounds, ValueRange inits)
-    : b(b), loc(loc) {
-  forall = scf::ForallOp::create(b, loc, bounds, inits, std::nullopt);
+    : b(b) {
+  forall = scf::ForallOp::create(b, bounds, inits, std::nullopt);
   b.setInsertionPointToStart(forall.getBody());
 }
 
@@ -18,8 +18,8 @@ Value ParallelTiles::extract(unsigned output, ArrayRef<OpFoldResult> offsets,
                              ArrayRef<OpFoldResult> sizes) {
   tiles.push_back({output, llvm::to_vector(offsets), llvm::to_vector(sizes)});
   SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
-  return tensor::ExtractSliceOp::create(
-      b, loc, forall.getRegionIterArgs()[output], offsets, sizes, strides);
+  return tensor::ExtractSliceOp::create(b, forall.getRegionIterArgs()[output],
+                                        offsets, sizes, strides);
 }
 
 ValueRange ParallelTiles::finish(ValueRange written) {
@@ -28,7 +28,7 @@ ValueRange ParallelTiles::finish(ValueRange written) {
   for (auto [value, tile] : llvm::zip(written, tiles)) {
     SmallVector<OpFoldResult> strides(tile.offsets.size(), b.getIndexAttr(1));
     tensor::ParallelInsertSliceOp::create(
-        b, loc, value, forall.getRegionIterArgs()[tile.output], tile.offsets,
+        b, value, forall.getRegionIterArgs()[tile.output], tile.offsets,
         tile.sizes, strides);
   }
   b.setInsertionPointAfter(forall);

@@ -1,5 +1,4 @@
-//===- ParallelTiles.h - A forall writing tiles of shared outputs -*- C++
-//-*-===//
+//===- ParallelTiles.h - A forall writing output tiles ----------*- C++ -*-===//
 //
 // The scaffolding every CPU kernel strategy shares: an scf.forall whose
 // iterations each take a tile of the shared outputs (tensor.extract_slice),
@@ -12,7 +11,7 @@
 #define NN_LIB_CONVERSION_NNTOVECTOR_PARALLELTILES_H
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/IR/Builders.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace mlir::nn::detail {
 
@@ -21,7 +20,7 @@ public:
   /// Creates an scf.forall over `bounds` (from 0, step 1) with `inits` as
   /// shared outputs at the builder's insertion point, and moves the builder
   /// to the start of its body.
-  ParallelTiles(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> bounds,
+  ParallelTiles(ImplicitLocOpBuilder &b, ArrayRef<OpFoldResult> bounds,
                 ValueRange inits);
 
   /// The induction variables of an iteration.
@@ -43,8 +42,7 @@ private:
     unsigned output;
     SmallVector<OpFoldResult> offsets, sizes;
   };
-  OpBuilder &b;
-  Location loc;
+  ImplicitLocOpBuilder &b;
   scf::ForallOp forall;
   SmallVector<Tile> tiles;
 };

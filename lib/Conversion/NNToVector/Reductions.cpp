@@ -18,10 +18,10 @@ Value KernelEmitter::reduceHalving(Value v, Combine combine) {
     SmallVector<int64_t> upper(lanes);
     for (int64_t i = 0; i < lanes; ++i)
       upper[i] = (i + width) % lanes;
-    Value shifted = vector::ShuffleOp::create(b, loc, v, v, upper);
+    Value shifted = vector::ShuffleOp::create(b, v, v, upper);
     v = combine(v, shifted);
   }
-  return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+  return vector::ExtractOp::create(b, v, ArrayRef<int64_t>{0});
 }
 
 Value KernelEmitter::reduceRunningMax(Value v) {
@@ -45,8 +45,8 @@ Value KernelEmitter::transposeReduce(ArrayRef<Value> vs, Combine combine) {
     SmallVector<Value> next;
     for (size_t i = 0; i < half; ++i) {
       Value u = level[i], v = level[i + half];
-      next.push_back(combine(vector::ShuffleOp::create(b, loc, u, v, lower),
-                             vector::ShuffleOp::create(b, loc, u, v, upper)));
+      next.push_back(combine(vector::ShuffleOp::create(b, u, v, lower),
+                             vector::ShuffleOp::create(b, u, v, upper)));
     }
     level = std::move(next);
   }

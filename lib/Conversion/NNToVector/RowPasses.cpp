@@ -31,13 +31,13 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
       SmallVector<Value> xs;
       for (unsigned k = 0; k < numBlock; ++k) {
         Value offset =
-            arith::AddIOp::create(b, loc, j, index((u * numBlock + k) * lanes));
+            arith::AddIOp::create(b, j, index((u * numBlock + k) * lanes));
         xs.push_back(load(input, at(offset), /*inBounds=*/true, -kInf));
       }
       std::tie(next[u], next[numAcc + u], next[2 * numAcc + u]) =
           updateLagged(iter[u], iter[numAcc + u], iter[2 * numAcc + u], xs);
     }
-    scf::YieldOp::create(b, loc, next);
+    scf::YieldOp::create(b, next);
   };
   SmallVector<Value> accs = chunked(
       start, mainEnd, step * kStepsPerChunk,
@@ -45,8 +45,8 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
         SmallVector<Value> init(numAcc, splat(-largestFinite()));
         init.append(numAcc, splat(-kInf));
         init.append(numAcc, splat(0.0));
-        auto loop = scf::ForOp::create(b, loc, chunkStart, chunkEnd, stepIdx,
-                                       init, mainBody);
+        auto loop = scf::ForOp::create(b, chunkStart, chunkEnd, stepIdx, init,
+                                       mainBody);
         // Back to (maximum, sum relative to it) pairs: the reference is at
         // most the maximum, so the factor is at most 1.
         SmallVector<Value> pairs(2 * numAcc);
@@ -60,11 +60,11 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
         return pairs;
       });
   auto tailLoop = scf::ForOp::create(
-      b, loc, mainEnd, end, index(lanes), ValueRange{accs[0], accs[numAcc]},
+      b, mainEnd, end, index(lanes), ValueRange{accs[0], accs[numAcc]},
       [&](OpBuilder &, Location, Value j, ValueRange iter) {
         Value x = load(input, at(j), /*inBounds=*/false, -kInf);
         auto [m, s] = update(iter[0], iter[1], {x});
-        scf::YieldOp::create(b, loc, ValueRange{m, s});
+        scf::YieldOp::create(b, ValueRange{m, s});
       });
   accs[0] = tailLoop.getResult(0);
   accs[numAcc] = tailLoop.getResult(1);
@@ -82,14 +82,14 @@ KernelEmitter::combineAccumulators(ArrayRef<Value> accs) {
 
 /// The row's maximum and log(sum) from its lane vectors.
 std::pair<Value, Value> KernelEmitter::finishRow(Value laneMax, Value laneSum) {
-  Value rowMax = vector::ReductionOp::create(
-      b, loc, vector::CombiningKind::MAXIMUMF, laneMax);
+  Value rowMax =
+      vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, laneMax);
   Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
-  Value rowSafeVec = vector::BroadcastOp::create(b, loc, cVec, rowSafe);
+  Value rowSafeVec = vector::BroadcastOp::create(b, cVec, rowSafe);
   Value rowSum =
-      vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+      vector::ReductionOp::create(b, vector::CombiningKind::ADD,
                                   mul(laneSum, exp(sub(laneMax, rowSafeVec))));
-  return {rowMax, math::LogOp::create(b, loc, rowSum)};
+  return {rowMax, math::LogOp::create(b, rowSum)};
 }
 
 /// Writes (x - max) - log(sum) for elements [start, end) of the row into
@@ -98,19 +98,19 @@ Value KernelEmitter::writeRowRange(Value input, const Indexer1 &at, Value dest,
                                    const Indexer1 &destAt, Value start,
                                    Value end, Value rowMax, Value logSum) {
   Value lanesIdx = index(lanes);
-  Value maxVec = vector::BroadcastOp::create(b, loc, cVec, rowMax);
-  Value logSumVec = vector::BroadcastOp::create(b, loc, cVec, logSum);
+  Value maxVec = vector::BroadcastOp::create(b, cVec, rowMax);
+  Value logSumVec = vector::BroadcastOp::create(b, cVec, logSum);
   Value fullEnd = wholeStepsEnd(start, end, lanesIdx);
   auto writeBody = [&](bool inBounds) {
     return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
       Value x = load(input, at(j), inBounds, 0.0);
       Value y = sub(sub(x, maxVec), logSumVec);
-      scf::YieldOp::create(b, loc, store(y, iter[0], destAt(j), inBounds));
+      scf::YieldOp::create(b, store(y, iter[0], destAt(j), inBounds));
     };
   };
-  auto full = scf::ForOp::create(b, loc, start, fullEnd, lanesIdx,
-                                 ValueRange{dest}, writeBody(true));
-  return scf::ForOp::create(b, loc, fullEnd, end, lanesIdx,
+  auto full = scf::ForOp::create(b, start, fullEnd, lanesIdx, ValueRange{dest},
+                                 writeBody(true));
+  return scf::ForOp::create(b, fullEnd, end, lanesIdx,
                             ValueRange{full.getResult(0)}, writeBody(false))
       .getResult(0);
 }

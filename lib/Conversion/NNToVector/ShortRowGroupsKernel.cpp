@@ -29,24 +29,24 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
   int64_t rank = sizes.size();
   bool inBounds = getConstantIntValue(sizes.back()) == lanes;
   Value zeroIdx = index(0), oneIdx = index(1), groupIdx = index(lanes);
-  Value rows = getValueOrCreateConstantIndexOp(b, loc, sizes[rank - 2]);
+  Value rows = indexValue(sizes[rank - 2]);
   Value numGroups = arith::DivUIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, rows, index(lanes - 1)), groupIdx);
+      b, arith::AddIOp::create(b, rows, index(lanes - 1)), groupIdx);
   SmallVector<OpFoldResult> bounds(sizes.drop_back(2));
   bounds.push_back(numGroups);
-  ParallelTiles forall(b, loc, bounds, ValueRange{init});
+  ParallelTiles forall(b, bounds, ValueRange{init});
   SmallVector<Value> ivs = forall.ivs();
   ArrayRef<Value> outer = ArrayRef<Value>(ivs).drop_back();
-  Value first = arith::MulIOp::create(b, loc, ivs.back(), groupIdx);
-  Value count = arith::MinUIOp::create(
-      b, loc, groupIdx, arith::SubIOp::create(b, loc, rows, first));
-  Value lastRow = arith::SubIOp::create(b, loc, rows, oneIdx);
+  Value first = arith::MulIOp::create(b, ivs.back(), groupIdx);
+  Value count = arith::MinUIOp::create(b, groupIdx,
+                                       arith::SubIOp::create(b, rows, first));
+  Value lastRow = arith::SubIOp::create(b, rows, oneIdx);
 
   SmallVector<Value> xs;
   for (int64_t r = 0; r < lanes; ++r) {
     SmallVector<Value> indices(outer);
     indices.push_back(arith::MinUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, first, index(r)), lastRow));
+        b, arith::AddIOp::create(b, first, index(r)), lastRow));
     indices.push_back(zeroIdx);
     xs.push_back(load(input, indices, inBounds, -kInf));
   }
@@ -76,16 +76,15 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
       dest = store(y, dest, at, inBounds);
       continue;
     }
-    Value present = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          index(r), count);
-    dest =
-        scf::IfOp::create(
-            b, loc, present,
-            [&](OpBuilder &, Location) {
-              scf::YieldOp::create(b, loc, store(y, dest, at, inBounds));
-            },
-            [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, dest); })
-            .getResult(0);
+    Value present =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, index(r), count);
+    dest = scf::IfOp::create(
+               b, present,
+               [&](OpBuilder &, Location) {
+                 scf::YieldOp::create(b, store(y, dest, at, inBounds));
+               },
+               [&](OpBuilder &, Location) { scf::YieldOp::create(b, dest); })
+               .getResult(0);
   }
   return forall.finish(dest)[0];
 }

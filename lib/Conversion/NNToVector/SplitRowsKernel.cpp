@@ -26,18 +26,17 @@ using namespace mlir::nn::detail;
 Value KernelEmitter::emitSplitRows(Value input, Value init,
                                    ArrayRef<OpFoldResult> sizes) {
   int64_t rank = sizes.size();
-  Value n = getValueOrCreateConstantIndexOp(b, loc, sizes.back());
+  Value n = indexValue(sizes.back());
   Value zeroIdx = index(0), segmentIdx = index(kSegment);
   Value numSegments = arith::DivUIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, n, index(kSegment - 1)),
-      segmentIdx);
+      b, arith::AddIOp::create(b, n, index(kSegment - 1)), segmentIdx);
 
   // Partials: [rows..., segments, lanes] for the maxima and the sums.
   SmallVector<OpFoldResult> partSizes(sizes.drop_back());
   partSizes.push_back(numSegments);
   partSizes.push_back(b.getIndexAttr(lanes));
-  Value partMaxInit = tensor::EmptyOp::create(b, loc, partSizes, cType);
-  Value partSumInit = tensor::EmptyOp::create(b, loc, partSizes, cType);
+  Value partMaxInit = tensor::EmptyOp::create(b, partSizes, cType);
+  Value partSumInit = tensor::EmptyOp::create(b, partSizes, cType);
   SmallVector<OpFoldResult> bounds(sizes.drop_back());
   bounds.push_back(numSegments);
 
@@ -51,9 +50,9 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
     Segment seg;
     seg.index = ivs.back();
     seg.rowIvs.assign(ivs.begin(), ivs.end() - 1);
-    seg.start = arith::MulIOp::create(b, loc, seg.index, segmentIdx);
+    seg.start = arith::MulIOp::create(b, seg.index, segmentIdx);
     seg.end = arith::MinUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, seg.start, segmentIdx), n);
+        b, arith::AddIOp::create(b, seg.start, segmentIdx), n);
     return seg;
   };
   auto rowIndexer = [&](const Segment &seg) -> Indexer1 {
@@ -76,8 +75,7 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
 
   Value partMax, partSum;
   {
-    ParallelTiles partials(b, loc, bounds,
-                           ValueRange{partMaxInit, partSumInit});
+    ParallelTiles partials(b, bounds, ValueRange{partMaxInit, partSumInit});
     Segment seg = enter(partials);
     SmallVector<Value> accs =
         readRowRange(input, rowIndexer(seg), seg.start, seg.end);
@@ -87,7 +85,7 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
     for (auto [output, vec] : llvm::enumerate(ValueRange{laneMax, laneSum})) {
       Value block = partials.extract(output, offsets, partBlock);
       written.push_back(vector::TransferWriteOp::create(
-                            b, loc, vec, block, partZeros, ArrayRef<bool>{true})
+                            b, vec, block, partZeros, ArrayRef<bool>{true})
                             .getResult());
     }
     ValueRange results = partials.finish(written);
@@ -95,30 +93,28 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
     partSum = results[1];
   }
 
-  ParallelTiles rows(b, loc, bounds, ValueRange{init});
+  ParallelTiles rows(b, bounds, ValueRange{init});
   Segment seg = enter(rows);
   // Merge the row's segments in order.
-  Value cZero =
-      arith::ConstantOp::create(b, loc, cType, b.getFloatAttr(cType, 0.0));
+  Value cZero = arith::ConstantOp::create(b, cType, b.getFloatAttr(cType, 0.0));
   auto mergeLoop = scf::ForOp::create(
-      b, loc, zeroIdx, numSegments, index(1),
-      ValueRange{splat(-kInf), splat(0.0)},
+      b, zeroIdx, numSegments, index(1), ValueRange{splat(-kInf), splat(0.0)},
       [&](OpBuilder &, Location, Value k, ValueRange iter) {
         SmallVector<Value> indices(seg.rowIvs);
         indices.push_back(k);
         indices.push_back(zeroIdx);
-        Value m = vector::TransferReadOp::create(b, loc, cVec, partMax, indices,
+        Value m = vector::TransferReadOp::create(b, cVec, partMax, indices,
                                                  cZero, ArrayRef<bool>{true});
-        Value s = vector::TransferReadOp::create(b, loc, cVec, partSum, indices,
+        Value s = vector::TransferReadOp::create(b, cVec, partSum, indices,
                                                  cZero, ArrayRef<bool>{true});
         auto [mm, ss] = mergePair(iter[0], iter[1], m, s);
-        scf::YieldOp::create(b, loc, ValueRange{mm, ss});
+        scf::YieldOp::create(b, ValueRange{mm, ss});
       });
   auto [rowMax, logSum] =
       finishRow(mergeLoop.getResult(0), mergeLoop.getResult(1));
 
   // This segment of the output.
-  Value length = arith::SubIOp::create(b, loc, seg.end, seg.start);
+  Value length = arith::SubIOp::create(b, seg.end, seg.start);
   SmallVector<OpFoldResult> offsets(seg.rowIvs.begin(), seg.rowIvs.end());
   offsets.push_back(seg.start);
   SmallVector<OpFoldResult> sliceSizes(rank - 1, b.getIndexAttr(1));
@@ -126,7 +122,7 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
   Value slice = rows.extract(0, offsets, sliceSizes);
   Indexer1 sliceAt = [&](Value j) {
     SmallVector<Value> indices(rank - 1, zeroIdx);
-    indices.push_back(arith::SubIOp::create(b, loc, j, seg.start));
+    indices.push_back(arith::SubIOp::create(b, j, seg.start));
     return indices;
   };
   Value written = writeRowRange(input, rowIndexer(seg), slice, sliceAt,

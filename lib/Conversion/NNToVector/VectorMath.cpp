@@ -49,9 +49,9 @@ Value KernelEmitter::exp(Value v) {
   double magic = std::ldexp(1.5, mantissa) + bias;
 
   // The comparison is false for NaN, which passes through (one vmaxps).
-  Value tooSmall = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v,
-                                         splat(lowest));
-  Value clamped = arith::SelectOp::create(b, loc, tooSmall, splat(lowest), v);
+  Value tooSmall =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, v, splat(lowest));
+  Value clamped = arith::SelectOp::create(b, tooSmall, splat(lowest), v);
   Value t = fma(clamped, splat(llvm::numbers::log2e), splat(magic));
   Value n = sub(t, splat(magic));
   Value p;
@@ -77,8 +77,8 @@ Value KernelEmitter::exp(Value v) {
     // leaves a sum unchanged: degree 5 (1.8e-7 evaluated in f32) for f32
     // results, degree 3 (1.0e-4) for f16 and bf16 results, whose tolerances
     // (2e-3, 2e-2) that error cannot approach.
-    Value f = fma(clamped, splat(llvm::numbers::log2e),
-                  arith::NegFOp::create(b, loc, n));
+    Value f =
+        fma(clamped, splat(llvm::numbers::log2e), arith::NegFOp::create(b, n));
     static constexpr double kDegree5[] = {
         6.9314698e-01, 2.4022242e-01, 5.550734e-02, 9.67151e-03, 1.32647e-03};
     static constexpr double kDegree3[] = {6.9328292e-01, 2.4221076e-01,
@@ -92,10 +92,10 @@ Value KernelEmitter::exp(Value v) {
     p = fma(p, f, splat(1.0));
   }
 
-  Value shift = createScalarOrSplatConstant(b, loc, intVec, mantissa);
-  Value bits = arith::BitcastOp::create(b, loc, intVec, t);
-  Value scale = arith::BitcastOp::create(
-      b, loc, cVec, arith::ShLIOp::create(b, loc, bits, shift));
+  Value shift = createScalarOrSplatConstant(b, b.getLoc(), intVec, mantissa);
+  Value bits = arith::BitcastOp::create(b, intVec, t);
+  Value scale =
+      arith::BitcastOp::create(b, cVec, arith::ShLIOp::create(b, bits, shift));
   return mul(p, scale);
 }
 
@@ -111,27 +111,26 @@ Value KernelEmitter::log(Value v) {
       VectorType::get({lanes}, isF64 ? b.getI64Type() : b.getI32Type());
   int64_t mantissa = isF64 ? 52 : 23, bias = isF64 ? 1023 : 127;
   auto intSplat = [&](int64_t value) {
-    return createScalarOrSplatConstant(b, loc, intVec, value);
+    return createScalarOrSplatConstant(b, b.getLoc(), intVec, value);
   };
-  Value bits = arith::BitcastOp::create(b, loc, intVec, v);
+  Value bits = arith::BitcastOp::create(b, intVec, v);
   Value exponent = arith::SubIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, intSplat(mantissa)),
-      intSplat(bias));
+      b, arith::ShRUIOp::create(b, bits, intSplat(mantissa)), intSplat(bias));
   // The mantissa with the exponent of 1.0: m in [1, 2).
   int64_t mantissaMask = (int64_t(1) << mantissa) - 1;
   Value m = arith::BitcastOp::create(
-      b, loc, cVec,
+      b, cVec,
       arith::OrIOp::create(
-          b, loc, arith::AndIOp::create(b, loc, bits, intSplat(mantissaMask)),
+          b, arith::AndIOp::create(b, bits, intSplat(mantissaMask)),
           intSplat(bias << mantissa)));
-  Value e = arith::SIToFPOp::create(b, loc, cVec, exponent);
+  Value e = arith::SIToFPOp::create(b, cVec, exponent);
   // Center m around 1: above sqrt(2), halve it and count one more.
-  Value large = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m,
+  Value large = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, m,
                                       splat(llvm::numbers::sqrt2));
-  m = arith::SelectOp::create(b, loc, large, mul(m, splat(0.5)), m);
-  e = arith::SelectOp::create(b, loc, large, add(e, splat(1.0)), e);
+  m = arith::SelectOp::create(b, large, mul(m, splat(0.5)), m);
+  e = arith::SelectOp::create(b, large, add(e, splat(1.0)), e);
   Value f = sub(m, splat(1.0));
-  Value t = arith::DivFOp::create(b, loc, f, add(f, splat(2.0)));
+  Value t = arith::DivFOp::create(b, f, add(f, splat(2.0)));
   Value z = mul(t, t);
   int terms = isF64 ? 11 : 5;
   Value series = splat(1.0 / (2 * terms + 1));
@@ -141,11 +140,11 @@ Value KernelEmitter::log(Value v) {
       add(mul(e, splat(llvm::numbers::ln2)), mul(mul(t, splat(2.0)), series));
   // Special values.
   Value isZero =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, v, splat(0.0));
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, v, splat(0.0));
   Value isInfOrNaN =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UEQ, v, splat(kInf));
-  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
+      arith::CmpFOp::create(b, arith::CmpFPredicate::UEQ, v, splat(kInf));
+  Value isNaN = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, v, v);
   result = arith::SelectOp::create(
-      b, loc, arith::OrIOp::create(b, loc, isInfOrNaN, isNaN), v, result);
-  return arith::SelectOp::create(b, loc, isZero, splat(-kInf), result);
+      b, arith::OrIOp::create(b, isInfOrNaN, isNaN), v, result);
+  return arith::SelectOp::create(b, isZero, splat(-kInf), result);
 }
