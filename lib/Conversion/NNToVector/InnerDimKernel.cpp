@@ -32,8 +32,7 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   std::optional<int64_t> innerSize = getConstantIntValue(sizes.back());
   bool inBounds = innerSize && *innerSize % chunk == 0;
   Value chunkIdx = index(chunk);
-  Value numChunks = arith::DivUIOp::create(
-      b, arith::AddIOp::create(b, inner, index(chunk - 1)), chunkIdx);
+  Value numChunks = arith::CeilDivUIOp::create(b, inner, chunkIdx);
   Value zeroIdx = index(0), oneIdx = index(1);
 
   SmallVector<OpFoldResult> bounds;

@@ -30,8 +30,7 @@ Value KernelEmitter::emitShortRowGroups(Value input, Value init,
   bool inBounds = getConstantIntValue(sizes.back()) == lanes;
   Value zeroIdx = index(0), oneIdx = index(1), groupIdx = index(lanes);
   Value rows = indexValue(sizes[rank - 2]);
-  Value numGroups = arith::DivUIOp::create(
-      b, arith::AddIOp::create(b, rows, index(lanes - 1)), groupIdx);
+  Value numGroups = arith::CeilDivUIOp::create(b, rows, groupIdx);
   SmallVector<OpFoldResult> bounds(sizes.drop_back(2));
   bounds.push_back(numGroups);
   ParallelTiles forall(b, bounds, ValueRange{init});

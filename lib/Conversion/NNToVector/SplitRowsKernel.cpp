@@ -28,8 +28,7 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
   int64_t rank = sizes.size();
   Value n = indexValue(sizes.back());
   Value zeroIdx = index(0), segmentIdx = index(kSegment);
-  Value numSegments = arith::DivUIOp::create(
-      b, arith::AddIOp::create(b, n, index(kSegment - 1)), segmentIdx);
+  Value numSegments = arith::CeilDivUIOp::create(b, n, segmentIdx);
 
   // Partials: [rows..., segments, lanes] for the maxima and the sums.
   SmallVector<OpFoldResult> partSizes(sizes.drop_back());

@@ -105,6 +105,13 @@ Value KernelEmitter::exp(Value v) {
 /// for f = m - 1, as an odd series (truncation below 1e-9 for f32; measured
 /// with rounding: 2.3e-7 for f32, 4.2e-16 for f64, see docs/cpu-codegen.md).
 /// 0 gives -inf; +inf and NaN give themselves.
+///
+/// Why not upstream's math.log approximation: it has no f64 version (f64
+/// becomes one libm call per lane), and the kernels take one log per row, so
+/// its f32 accuracy (8.3e-8 relative, against 2.3e-7 here, both exhaustive over
+/// f32 arguments in [1/2, max]) buys nothing against the 1e-5 tolerance, while
+/// its 39 instructions on vector<16xf32> (llc 22, znver4) are 30 here. Both
+/// give the same special values on this domain.
 Value KernelEmitter::log(Value v) {
   bool isF64 = cType.isF64();
   auto intVec =
@@ -141,10 +148,9 @@ Value KernelEmitter::log(Value v) {
   // Special values.
   Value isZero =
       arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, v, splat(0.0));
+  // Unordered-or-equal: true for NaN as well as +inf.
   Value isInfOrNaN =
       arith::CmpFOp::create(b, arith::CmpFPredicate::UEQ, v, splat(kInf));
-  Value isNaN = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, v, v);
-  result = arith::SelectOp::create(
-      b, arith::OrIOp::create(b, isInfOrNaN, isNaN), v, result);
+  result = arith::SelectOp::create(b, isInfOrNaN, v, result);
   return arith::SelectOp::create(b, isZero, splat(-kInf), result);
 }
