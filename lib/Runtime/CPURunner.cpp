@@ -35,7 +35,8 @@ getTensorSignature(Type type, StringRef what, StringRef function) {
     os << type;
     return llvm::createStringError(
         what.str() + " of @" + function.str() + " has type '" + typeText +
-        "'; only ranked tensors of f16, bf16, f32 or f64 are supported");
+        "'; only ranked tensors of f16, bf16, f32, f64, i32 or i64 are "
+        "supported");
   }
   return TensorSignature{*kind, llvm::to_vector(tensorType.getShape())};
 }

@@ -10,6 +10,8 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -22,8 +24,10 @@ unsigned nn::runtime::getByteWidth(ElementKind kind) {
   case ElementKind::BF16:
     return 2;
   case ElementKind::F32:
+  case ElementKind::I32:
     return 4;
   case ElementKind::F64:
+  case ElementKind::I64:
     return 8;
   }
   llvm_unreachable("unknown element kind");
@@ -39,6 +43,10 @@ llvm::StringRef nn::runtime::getName(ElementKind kind) {
     return "f32";
   case ElementKind::F64:
     return "f64";
+  case ElementKind::I32:
+    return "i32";
+  case ElementKind::I64:
+    return "i64";
   }
   llvm_unreachable("unknown element kind");
 }
@@ -49,6 +57,8 @@ std::optional<ElementKind> nn::runtime::parseElementKind(llvm::StringRef name) {
       .Case("bf16", ElementKind::BF16)
       .Case("f32", ElementKind::F32)
       .Case("f64", ElementKind::F64)
+      .Case("i32", ElementKind::I32)
+      .Case("i64", ElementKind::I64)
       .Default(std::nullopt);
 }
 
@@ -61,6 +71,10 @@ std::optional<ElementKind> nn::runtime::getElementKind(Type type) {
     return ElementKind::F32;
   if (type.isF64())
     return ElementKind::F64;
+  if (type.isSignlessInteger(32))
+    return ElementKind::I32;
+  if (type.isSignlessInteger(64))
+    return ElementKind::I64;
   return std::nullopt;
 }
 
@@ -191,8 +205,35 @@ double HostTensor::getAsDouble(int64_t i) const {
     std::memcpy(&value, base + 8 * i, 8);
     return value;
   }
+  case ElementKind::I32:
+  case ElementKind::I64:
+    return static_cast<double>(getAsInt64(i));
   }
   llvm_unreachable("unknown element kind");
+}
+
+int64_t HostTensor::getAsInt64(int64_t i) const {
+  const char *base = static_cast<const char *>(getData());
+  assert(isInteger(kind) && "getAsInt64 on a float tensor");
+  if (kind == ElementKind::I32) {
+    int32_t value;
+    std::memcpy(&value, base + 4 * i, 4);
+    return value;
+  }
+  int64_t value;
+  std::memcpy(&value, base + 8 * i, 8);
+  return value;
+}
+
+void HostTensor::setFromInt64(int64_t i, int64_t value) {
+  char *base = static_cast<char *>(getData());
+  assert(isInteger(kind) && "setFromInt64 on a float tensor");
+  if (kind == ElementKind::I32) {
+    auto narrow = static_cast<int32_t>(value);
+    std::memcpy(base + 4 * i, &narrow, 4);
+    return;
+  }
+  std::memcpy(base + 8 * i, &value, 8);
 }
 
 void HostTensor::setFromDouble(int64_t i, double value) {
@@ -214,6 +255,16 @@ void HostTensor::setFromDouble(int64_t i, double value) {
   case ElementKind::F64:
     std::memcpy(base + 8 * i, &value, 8);
     return;
+  case ElementKind::I32:
+  case ElementKind::I64: {
+    // Saturating, as the conversion of an out-of-range double is undefined.
+    double low = kind == ElementKind::I32 ? -2147483648.0 : -0x1p63;
+    double high = kind == ElementKind::I32 ? 2147483647.0 : 0x1p63 - 1024;
+    setFromInt64(i, std::isnan(value)
+                        ? 0
+                        : static_cast<int64_t>(std::clamp(value, low, high)));
+    return;
+  }
   }
 }
 
@@ -223,8 +274,12 @@ HostTensor HostTensor::convertTo(ElementKind to) const {
     std::memcpy(result.getData(), getData(), getSizeInBytes());
     return result;
   }
-  for (int64_t i = 0; i < numElements; ++i)
-    result.setFromDouble(i, getAsDouble(i));
+  for (int64_t i = 0; i < numElements; ++i) {
+    if (isInteger(kind) && isInteger(to))
+      result.setFromInt64(i, getAsInt64(i));
+    else
+      result.setFromDouble(i, getAsDouble(i));
+  }
   return result;
 }
 
@@ -247,8 +302,14 @@ static void printValue(llvm::raw_ostream &os, double value, bool isF64) {
 
 void HostTensor::print(llvm::raw_ostream &os) const {
   bool isF64 = kind == ElementKind::F64;
+  auto printElement = [&](int64_t i) {
+    if (isInteger(kind))
+      os << getAsInt64(i);
+    else
+      printValue(os, getAsDouble(i), isF64);
+  };
   if (shape.empty()) {
-    printValue(os, getAsDouble(0), isF64);
+    printElement(0);
     os << "\n";
     return;
   }
@@ -273,7 +334,7 @@ void HostTensor::print(llvm::raw_ostream &os) const {
     if (i != 0)
       os << (opening ? ",\n" + std::string(rank - opening, ' ') : ", ");
     os << std::string(opening, '[');
-    printValue(os, getAsDouble(i), isF64);
+    printElement(i);
     os << std::string(slicesStartingAt(i + 1), ']');
   }
   os << "\n";

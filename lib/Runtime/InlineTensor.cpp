@@ -27,7 +27,7 @@ llvm::Expected<HostTensor> nn::runtime::parseInlineTensor(StringRef text) {
   std::optional<ElementKind> kind = parseElementKind(parts.back());
   if (!kind)
     return fail("unknown element type '" + parts.back() +
-                "'; expected f16, bf16, f32 or f64");
+                "'; expected f16, bf16, f32, f64, i32 or i64");
   llvm::SmallVector<int64_t> shape;
   for (StringRef part : llvm::ArrayRef(parts).drop_back()) {
     int64_t size;
@@ -47,6 +47,15 @@ llvm::Expected<HostTensor> nn::runtime::parseInlineTensor(StringRef text) {
 
   HostTensor tensor(*kind, shape);
   for (auto [i, token] : llvm::enumerate(tokens)) {
+    if (isInteger(*kind)) {
+      int64_t value;
+      if (token.getAsInteger(10, value))
+        return fail("'" + token + "' is not an integer");
+      if (*kind == ElementKind::I32 && value != int32_t(value))
+        return fail("'" + token + "' does not fit in i32");
+      tensor.setFromInt64(i, value);
+      continue;
+    }
     std::string str = token.str();
     char *end = nullptr;
     errno = 0;

@@ -135,7 +135,12 @@ static llvm::Expected<ElementKind> getKindOfDescr(StringRef descr) {
     return ElementKind::F32;
   if (descr == "<f8")
     return ElementKind::F64;
-  if (descr.size() == 3 && descr[0] == '>' && descr[1] == 'f')
+  if (descr == "<i4")
+    return ElementKind::I32;
+  if (descr == "<i8")
+    return ElementKind::I64;
+  if (descr.size() == 3 && descr[0] == '>' &&
+      (descr[1] == 'f' || descr[1] == 'i'))
     return llvm::createStringError(
         "big-endian data ('" + descr.str() +
         "') is not supported; save it little-endian, e.g. "
@@ -147,7 +152,7 @@ static llvm::Expected<ElementKind> getKindOfDescr(StringRef descr) {
   return llvm::createStringError(
       "dtype '" + descr.str() +
       "' is not supported; expected '<f2' (f16), '<f4' (f32; also for bf16 "
-      "arguments) or '<f8' (f64)");
+      "arguments), '<f8' (f64), '<i4' (i32) or '<i8' (i64)");
 }
 
 llvm::Expected<HostTensor> nn::runtime::parseNpy(StringRef bytes,
@@ -234,7 +239,8 @@ llvm::Error nn::runtime::writeNpy(llvm::raw_ostream &os,
   if (tensor.getKind() == ElementKind::BF16)
     return writeNpy(os, tensor.convertTo(ElementKind::F32));
 
-  std::string header = "{'descr': '<f" +
+  std::string header = std::string("{'descr': '<") +
+                       (isInteger(tensor.getKind()) ? "i" : "f") +
                        std::to_string(getByteWidth(tensor.getKind())) +
                        "', 'fortran_order': False, 'shape': (";
   for (int64_t size : tensor.getShape())

@@ -19,6 +19,10 @@ static llvm::StringRef getCType(ElementKind kind) {
     return "float";
   case ElementKind::F64:
     return "double";
+  case ElementKind::I32:
+    return "int32_t";
+  case ElementKind::I64:
+    return "int64_t";
   }
   llvm_unreachable("unknown element kind");
 }

@@ -13,6 +13,7 @@
 #include "nn/Runtime/ArgumentSpec.h"
 #include "nn/Runtime/CPURunner.h"
 #include "nn/Runtime/CUDADriver.h"
+#include "nn/Runtime/ClassIndexCheck.h"
 #include "nn/Runtime/Npy.h"
 #include "nn/Target/CPUFeatures.h"
 #include "nn/Tools/AtomicOutputs.h"
@@ -44,10 +45,12 @@ static cl::opt<std::string>
 
 static cl::list<std::string> inputs(
     "input",
-    cl::desc("One per function argument, in order: @FILE.npy (<f2, <f4 or "
-             "<f8; a bf16 argument takes <f4, rounded to nearest even), or "
-             "an inline tensor SHAPExTYPE=VALUES such as "
-             "\"2x3xf32=1 2 3 4 5 6\" or \"f64=0.5\""),
+    cl::desc("One per function argument, in order: @FILE.npy (<f2, <f4, "
+             "<f8, <i4 or <i8; a bf16 argument takes <f4, rounded to nearest "
+             "even), or an inline tensor SHAPExTYPE=VALUES such as "
+             "\"2x3xf32=1 2 3 4 5 6\", \"f64=0.5\" or \"3xi64=0 2 1\". "
+             "Class indices of nn.cross_entropy must be classes or its "
+             "ignore_index"),
     cl::value_desc("@file.npy|SHAPExTYPE=VALUES"), cl::cat(category));
 
 static cl::list<std::string> outputs(
@@ -93,7 +96,8 @@ int main(int argc, char **argv) {
       "  nn-run FILE.mlir --function=main --input=@x.npy [--input=...] "
       "[--output=@y.npy ...]\n\n"
       "The module is lowered with --nn-cpu-pipeline. Arguments and results "
-      "must be ranked tensors\nof f16, bf16, f32 or f64; dynamic result sizes "
+      "must be ranked tensors\nof f16, bf16, f32, f64, i32 or i64 (class "
+      "indices); dynamic result sizes "
       "are computed from the inputs.\n");
 
   return nn::runWithCrashRecovery("nn-run", inputFilename,
@@ -168,6 +172,8 @@ static int process(int threads) {
       return fail(llvm::toString(tensor.takeError()));
     arguments.push_back(std::move(*tensor));
   }
+  if (llvm::Error err = checkClassIndices(*module, functionName, arguments))
+    return fail(std::move(err));
 
   nn::CPUPipelineOptions options;
   options.threads = threads;

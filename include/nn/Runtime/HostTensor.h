@@ -33,18 +33,24 @@ class Type;
 namespace nn::runtime {
 
 /// The element types that nn kernels take and produce: MLIR's f16 (IEEE
-/// half), bf16 (bfloat16), f32 and f64.
-enum class ElementKind { F16, BF16, F32, F64 };
+/// half), bf16 (bfloat16), f32 and f64; and the signless i32 and i64 of class
+/// indices (nn.cross_entropy's targets).
+enum class ElementKind { F16, BF16, F32, F64, I32, I64 };
+
+/// Whether `kind` is i32 or i64.
+inline bool isInteger(ElementKind kind) {
+  return kind == ElementKind::I32 || kind == ElementKind::I64;
+}
 
 /// Size of one element of `kind` in bytes (2, 4 or 8).
 unsigned getByteWidth(ElementKind kind);
-/// The MLIR spelling of `kind`: "f16", "bf16", "f32" or "f64".
+/// The MLIR spelling of `kind`: "f16", "bf16", "f32", "f64", "i32" or "i64".
 llvm::StringRef getName(ElementKind kind);
-/// Parses an MLIR spelling ("f16", "bf16", "f32", "f64", case-sensitive);
-/// std::nullopt for anything else.
+/// Parses an MLIR spelling ("f16", "bf16", "f32", "f64", "i32", "i64",
+/// case-sensitive); std::nullopt for anything else.
 std::optional<ElementKind> parseElementKind(llvm::StringRef name);
-/// The kind of the MLIR type `type` when it is f16, bf16, f32 or f64;
-/// std::nullopt for any other type.
+/// The kind of the MLIR type `type` when it is f16, bf16, f32, f64, or a
+/// signless i32 or i64; std::nullopt for any other type.
 std::optional<ElementKind> getElementKind(Type type);
 
 /// Rounds `value` to the nearest bf16 (ties to even) and returns its bits; a
@@ -105,11 +111,17 @@ public:
   const void *getData() const { return storage.get(); }
 
   /// Element `i` (row-major linear index in [0, getNumElements())) widened
-  /// to double.
+  /// to double (integers above 2^53 round).
   double getAsDouble(int64_t i) const;
   /// Stores `value` at linear index `i` (in [0, getNumElements())), rounding
-  /// to nearest even for narrower kinds.
+  /// to nearest even for narrower float kinds; integer kinds take it
+  /// truncated towards zero and saturated (NaN gives 0).
   void setFromDouble(int64_t i, double value);
+  /// Element `i` of an integer kind, exactly.
+  int64_t getAsInt64(int64_t i) const;
+  /// Stores `value` at linear index `i` of an integer kind (an i32 keeps the
+  /// low 32 bits; callers check the range).
+  void setFromInt64(int64_t i, int64_t value);
 
   /// Returns a new tensor of the same shape with the elements converted to
   /// `to` (rounding to nearest even when narrowing); a plain copy when `to`
@@ -121,7 +133,8 @@ public:
 
   /// Writes the values to `os` as nested, bracketed rows, one innermost row
   /// per line, with enough digits to round-trip the element type (9
-  /// significant digits, 17 for f64) and `nan`, `inf`, `-inf` spelled out.
+  /// significant digits, 17 for f64; integers exactly) and `nan`, `inf`,
+  /// `-inf` spelled out.
   /// A rank-0 tensor prints as its bare value. Ends with a newline.
   void print(llvm::raw_ostream &os) const;
 

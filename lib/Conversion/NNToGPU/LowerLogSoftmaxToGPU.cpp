@@ -466,6 +466,17 @@ struct ConvertNNToGPUPass
   using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Only nn.logsoftmax has GPU kernels so far; say so rather than leave
+    // the other ops for a later stage to trip over.
+    WalkResult unsupported = module.walk([](Operation *op) {
+      if (!isa<nn::NNDialect>(op->getDialect()) || isa<nn::LogSoftmaxOp>(op))
+        return WalkResult::advance();
+      op->emitOpError("has no GPU lowering yet; only nn.logsoftmax runs on "
+                      "the GPU (--nn-cpu-pipeline lowers every nn op)");
+      return WalkResult::interrupt();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
     nn::GPUKernelOptions options;
     options.warpRowLimit = warpRowLimit;
     options.strategy = strategy;

@@ -40,6 +40,7 @@ def main():
 
     np.save(os.path.join(out, "good.npy"), x)
     np.save(os.path.join(out, "int32.npy"), x.astype("<i4"))
+    np.save(os.path.join(out, "uint8.npy"), x.astype("u1"))
     np.save(os.path.join(out, "f64.npy"), x.astype("<f8"))
     np.save(os.path.join(out, "rank1.npy"), x.reshape(8))
     np.save(os.path.join(out, "rank3.npy"), x.reshape(2, 4, 1))

@@ -6,6 +6,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 using namespace mlir;
 using namespace mlir::nn;
 
@@ -15,6 +17,13 @@ using namespace mlir::nn;
 /// A rank-0 tensor behaves like a rank-1 one for `dim` (PyTorch accepts 0 and
 /// -1 there), so the number of valid `dim` values is max(rank, 1).
 static int64_t dimRangeFor(int64_t rank) { return std::max<int64_t>(rank, 1); }
+
+/// The `dim` attribute of an op on tensors of `type`, counted from the start.
+static int64_t normalizeDim(uint64_t dimAttr, Type type) {
+  auto dim = static_cast<int64_t>(dimAttr);
+  return dim < 0 ? dim + dimRangeFor(cast<RankedTensorType>(type).getRank())
+                 : dim;
+}
 
 void LogSoftmaxOp::build(OpBuilder &builder, OperationState &state, Value input,
                          int64_t dim) {
@@ -28,8 +37,7 @@ void LogSoftmaxOp::build(OpBuilder &builder, OperationState &state, Value input,
 }
 
 int64_t LogSoftmaxOp::getNormalizedDim() {
-  auto dim = static_cast<int64_t>(getDim());
-  return dim < 0 ? dim + dimRangeFor(getInputType().getRank()) : dim;
+  return normalizeDim(getDim(), getInputType());
 }
 
 namespace mlir::nn {
@@ -50,41 +58,162 @@ bool LogSoftmaxOp::isAllowedResultElementType(Type input, Type result) {
   return result.getIntOrFloatBitWidth() > input.getIntOrFloatBitWidth();
 }
 
-LogicalResult LogSoftmaxOp::verify() {
-  RankedTensorType inputType = getInputType();
-  RankedTensorType outputType = getOutputType();
-  int64_t rank = inputType.getRank();
-
+/// Checks `dim` against the rank of `type`.
+static LogicalResult verifyDim(Operation *op, RankedTensorType type,
+                               int64_t dim) {
+  int64_t rank = type.getRank();
   int64_t range = dimRangeFor(rank);
-  auto dim = static_cast<int64_t>(getDim());
   if (dim < -range || dim >= range)
-    return emitOpError("'dim' is ")
+    return op->emitOpError("'dim' is ")
            << dim << ", but it must lie in [" << -range << ", " << range
            << ") for an input of rank " << rank;
+  return success();
+}
 
-  if (outputType.getRank() != rank)
-    return emitOpError("result rank ")
-           << outputType.getRank() << " differs from input rank " << rank;
-
-  for (int64_t i = 0; i < rank; ++i) {
-    int64_t in = inputType.getDimSize(i), out = outputType.getDimSize(i);
-    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out) || in == out)
+/// Checks that `actual` has the sizes `expected` where both are static.
+/// The message names `actualName` and, for dimension i of `expected`,
+/// `expectedName(i)` ("input dimension 1").
+static LogicalResult
+verifySizes(Operation *op, ArrayRef<int64_t> actual, ArrayRef<int64_t> expected,
+            StringRef actualName,
+            function_ref<std::string(size_t)> expectedName) {
+  if (actual.size() != expected.size())
+    return op->emitOpError() << actualName << " has rank " << actual.size()
+                             << ", but it must have rank " << expected.size();
+  for (auto [i, a, e] : llvm::enumerate(actual, expected)) {
+    if (ShapedType::isDynamic(a) || ShapedType::isDynamic(e) || a == e)
       continue;
-    return emitOpError("result dimension ")
-           << i << " has size " << out << ", but input dimension " << i
-           << " has size " << in;
+    return op->emitOpError()
+           << actualName << " dimension " << i << " has size " << a << ", but "
+           << expectedName(i) << " has size " << e;
   }
+  return success();
+}
 
-  Type inElt = inputType.getElementType(), outElt = outputType.getElementType();
-  if (!isAllowedResultElementType(inElt, outElt)) {
+/// Names dimension i of a tensor called `name`.
+static std::function<std::string(size_t)> dimensionOf(StringRef name) {
+  return [name = name.str()](size_t i) {
+    return name + " dimension " + std::to_string(i);
+  };
+}
+
+/// The rules nn.logsoftmax and nn.softmax share: `dim` in range, the input's
+/// shape, and a result element type that is the input's or a wider float.
+static LogicalResult verifySoftmaxLike(Operation *op, RankedTensorType input,
+                                       RankedTensorType output, int64_t dim) {
+  if (failed(verifyDim(op, input, dim)))
+    return failure();
+  if (output.getRank() != input.getRank())
+    return op->emitOpError("result rank ")
+           << output.getRank() << " differs from input rank "
+           << input.getRank();
+  if (failed(verifySizes(op, output.getShape(), input.getShape(), "result",
+                         dimensionOf("input"))))
+    return failure();
+  Type inElt = input.getElementType(), outElt = output.getElementType();
+  if (!LogSoftmaxOp::isAllowedResultElementType(inElt, outElt)) {
     if (outElt.getIntOrFloatBitWidth() < inElt.getIntOrFloatBitWidth())
-      return emitOpError("result element type ")
+      return op->emitOpError("result element type ")
              << outElt << " is narrower than the input element type " << inElt;
-    return emitOpError("result element type ")
+    return op->emitOpError("result element type ")
            << outElt << " must be the input element type " << inElt
            << " or a wider float (f32 or f64)";
   }
   return success();
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return verifySoftmaxLike(*this, getInputType(), getOutputType(),
+                           static_cast<int64_t>(getDim()));
+}
+
+int64_t SoftmaxOp::getNormalizedDim() {
+  return normalizeDim(getDim(), getInputType());
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifySoftmaxLike(*this, getInputType(), getOutputType(),
+                           static_cast<int64_t>(getDim()));
+}
+
+int64_t LogSoftmaxGradOp::getNormalizedDim() {
+  return normalizeDim(getDim(), getType());
+}
+
+LogicalResult LogSoftmaxGradOp::verify() {
+  return verifyDim(*this, getType(), static_cast<int64_t>(getDim()));
+}
+
+std::optional<LossReduction> nn::parseLossReduction(StringRef name) {
+  return llvm::StringSwitch<std::optional<LossReduction>>(name)
+      .Case("none", LossReduction::None)
+      .Case("sum", LossReduction::Sum)
+      .Case("mean", LossReduction::Mean)
+      .Default(std::nullopt);
+}
+
+/// The rules nn.cross_entropy and nn.cross_entropy_grad share: the
+/// attributes, and targets shaped like the logits without the classes.
+template <typename CrossEntropyLikeOp>
+static LogicalResult verifyCrossEntropyLike(CrossEntropyLikeOp op) {
+  if (!parseLossReduction(op.getReduction()))
+    return op.emitOpError("'reduction' is \"")
+           << op.getReduction() << "\", but it must be \"none\", \"sum\" or "
+           << "\"mean\"";
+  double smoothing = op.getLabelSmoothing().convertToDouble();
+  if (!(smoothing >= 0.0 && smoothing <= 1.0))
+    return op.emitOpError("'label_smoothing' is ")
+           << smoothing << ", but it must lie in [0, 1]";
+  RankedTensorType logits = op.getLogitsType();
+  if (logits.getRank() == 0)
+    return op.emitOpError("logits must have rank 1 or more (the classes "
+                          "along dim 1, or dim 0 for rank 1)");
+  int64_t classDim = op.getClassDim();
+  SmallVector<int64_t> sampleShape(logits.getShape());
+  sampleShape.erase(sampleShape.begin() + classDim);
+  return verifySizes(op, op.getTargetType().getShape(), sampleShape, "target",
+                     [&](size_t i) {
+                       size_t logitsDim = i < size_t(classDim) ? i : i + 1;
+                       return "logits dimension " + std::to_string(logitsDim);
+                     });
+}
+
+/// Checks the tensor of losses (the result of nn.cross_entropy, the
+/// grad_loss of its gradient), called `name`: the logits' element type, and
+/// the target's shape for "none", else rank 0.
+template <typename CrossEntropyLikeOp>
+static LogicalResult verifyLossType(CrossEntropyLikeOp op, Type type,
+                                    StringRef name) {
+  auto loss = cast<RankedTensorType>(type);
+  Type elt = op.getLogitsType().getElementType();
+  if (loss.getElementType() != elt)
+    return op.emitOpError() << name << " element type " << loss.getElementType()
+                            << " must be the logits' " << elt;
+  if (op.getReductionKind() == LossReduction::None)
+    return verifySizes(op, loss.getShape(), op.getTargetType().getShape(),
+                       (name + " (reduction \"none\")").str(),
+                       dimensionOf("target"));
+  if (loss.getRank() != 0)
+    return op.emitOpError()
+           << name << " must have rank 0 for reduction \"" << op.getReduction()
+           << "\", but has rank " << loss.getRank();
+  return success();
+}
+
+LogicalResult CrossEntropyOp::verify() {
+  if (failed(verifyCrossEntropyLike(*this)))
+    return failure();
+  return verifyLossType(*this, getLoss().getType(), "result");
+}
+
+LogicalResult CrossEntropyGradOp::verify() {
+  if (failed(verifyCrossEntropyLike(*this)))
+    return failure();
+  if (getGradLogits().getType() != getLogitsType())
+    return emitOpError("result type ")
+           << getGradLogits().getType() << " must be the logits' type "
+           << getLogitsType();
+  return verifyLossType(*this, getGradLoss().getType(), "grad_loss");
 }
 
 /// Canonical form uses a non-negative `dim`.

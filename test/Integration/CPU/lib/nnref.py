@@ -189,13 +189,36 @@ def compare(y, ref, out_dtype):
 
     Returns None when it passes, else a one-line reason that names the max
     error over finite positions and the worst index."""
+    atol, rtol = TOLERANCE[out_dtype]
+
+    def out_of_tolerance(nbad, where, got, want, bound):
+        return ("%d finite element(s) out of tolerance (atol=%g rtol=%g), worst at %s: "
+                "got %r, expected %r" % (nbad, atol, rtol, where, got, want))
+
+    return compare_within(y, ref, atol, rtol, out_of_tolerance)
+
+
+def compare_within(y, ref, atol, rtol, out_of_tolerance):
+    """The comparator behind compare() (and trainref.compare): NaN/+inf/-inf
+    positions of `y` and `ref` must match, finite values must satisfy
+    |y - ref| <= atol + rtol * |ref| (atol, rtol: scalars or arrays that
+    broadcast to ref's shape). The worst element is the one with the largest
+    |y - ref| / bound (inf where the bound is 0 and the error is not, 0 where
+    the error is 0).
+
+    `out_of_tolerance(nbad, where, got, want, bound)` words the problem of
+    `nbad` finite elements out of tolerance, the worst at index `where`.
+
+    Returns None when it passes, else a one-line reason that names the max
+    error over finite positions and the worst index."""
     y = np.asarray(y, dtype=np.float64)
     ref = np.asarray(ref, dtype=np.float64)
     if y.shape != ref.shape:
         return "shape %s, expected %s" % (y.shape, ref.shape)
     if y.size == 0:
         return None
-    atol, rtol = TOLERANCE[out_dtype]
+    atol = np.broadcast_to(np.asarray(atol, dtype=np.float64), ref.shape)
+    rtol = np.broadcast_to(np.asarray(rtol, dtype=np.float64), ref.shape)
 
     def idx(flat):
         return tuple(int(i) for i in np.unravel_index(flat, y.shape)) if y.ndim else ()
@@ -219,16 +242,17 @@ def compare(y, ref, out_dtype):
         with np.errstate(all="ignore"):
             err = np.where(both, np.abs(y - ref), 0.0)
             bound = atol + rtol * np.abs(np.where(both, ref, 0.0))
-            ratio = err / bound
+            ratio = np.where(both, err / bound, 0.0)
+            ratio = np.where(np.isnan(ratio), np.inf, ratio)  # err > 0 with bound 0
+            ratio = np.where(both & (err == 0), 0.0, ratio)
         flat = int(np.argmax(ratio.reshape(-1)))
         max_err = float(err.max())
         worst = flat
         nbad = int(np.count_nonzero(err > bound))
         if nbad:
-            problems.append("%d finite element(s) out of tolerance (atol=%g rtol=%g), worst at %s: "
-                            "got %r, expected %r" % (nbad, atol, rtol, idx(flat),
-                                                     float(y.reshape(-1)[flat]),
-                                                     float(ref.reshape(-1)[flat])))
+            problems.append(out_of_tolerance(nbad, idx(flat), float(y.reshape(-1)[flat]),
+                                             float(ref.reshape(-1)[flat]),
+                                             float(bound.reshape(-1)[flat])))
     if not problems:
         return None
     if mismatch is not None:

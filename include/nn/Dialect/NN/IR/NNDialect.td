@@ -17,10 +17,12 @@ def NN_Dialect : Dialect {
   // reifyResultShapes creates tensor.dim ops.
   let dependentDialects = [
     "::mlir::tensor::TensorDialect",
-    // decomposeOperation creates linalg, arith and math ops.
+    // decomposeOperation creates linalg, arith and math ops, and scf.if
+    // (nn.cross_entropy reads the target's logit only when it exists).
     "::mlir::linalg::LinalgDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
   ];
 }
 

@@ -2,8 +2,9 @@
 ///
 /// \file
 /// Declares the op classes of the nn dialect, generated from NNOps.td
-/// (`nn.logsoftmax` as `mlir::nn::LogSoftmaxOp`), together with the
-/// interfaces they implement: shape reification, AggregatedOpInterface
+/// (`nn.logsoftmax` as `mlir::nn::LogSoftmaxOp`, and `nn.softmax`,
+/// `nn.logsoftmax_grad`, `nn.cross_entropy`, `nn.cross_entropy_grad`), with
+/// the interfaces they implement: shape reification, AggregatedOpInterface
 /// (decomposition into linalg) and TilingInterface.
 ///
 //===----------------------------------------------------------------------===//
@@ -22,6 +23,11 @@
 
 namespace mlir::nn {
 #include "nn/Dialect/NN/IR/NNTypeConstraints.h.inc"
+
+/// The `reduction` of nn.cross_entropy and nn.cross_entropy_grad.
+enum class LossReduction { None, Sum, Mean };
+/// "none", "sum" or "mean" as a LossReduction; std::nullopt otherwise.
+std::optional<LossReduction> parseLossReduction(llvm::StringRef name);
 } // namespace mlir::nn
 
 #define GET_OP_CLASSES

@@ -1,7 +1,8 @@
-//===- LowerLogSoftmaxToLinalg.cpp - nn.logsoftmax to linalg --------------===//
+//===- LowerNNToLinalg.cpp - nn ops to linalg -----------------------------===//
 //
-// Lowers nn.logsoftmax to three fused linalg.generic stages on tensors:
-// reduce-max, exp-sum and the elementwise (x - max) - log(sum).
+// Lowers every nn op to its decomposition into linalg.generic stages on
+// tensors (AggregatedOpInterface): for nn.logsoftmax reduce-max, exp-sum and
+// the elementwise (x - max) - log(sum).
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,12 +27,15 @@ using namespace mlir::nn;
 
 namespace {
 
-/// Replaces nn.logsoftmax by its decomposition (AggregatedOpInterface).
-struct LowerLogSoftmaxToLinalg : OpRewritePattern<LogSoftmaxOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// Replaces an nn op by its decomposition (AggregatedOpInterface).
+struct LowerNNOpToLinalg
+    : OpInterfaceRewritePattern<linalg::AggregatedOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
-  LogicalResult matchAndRewrite(LogSoftmaxOp op,
+  LogicalResult matchAndRewrite(linalg::AggregatedOpInterface op,
                                 PatternRewriter &rewriter) const override {
+    if (!isa<NNDialect>(op->getDialect()))
+      return rewriter.notifyMatchFailure(op, "not an nn op");
     FailureOr<SmallVector<Value>> stages = op.decomposeOperation(rewriter);
     if (failed(stages))
       return failure();
@@ -60,5 +64,5 @@ struct ConvertNNToLinalgPass
 
 void mlir::nn::populateNNToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LowerLogSoftmaxToLinalg>(patterns.getContext());
+  patterns.add<LowerNNOpToLinalg>(patterns.getContext());
 }
