@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # The differential generator's long tier: run it before any kernel change
 # lands. Builds if needed, then checks every element type pair, dim position,
-# static and dynamic shape and row length (up to 2^18 + 1) through the C ABI
-# (1 thread aligned vs 2 threads unaligned), nn-run, and every GPU strategy
-# through ptxas, against the float64 reference. Ends with "N cases, M failed".
+# static and dynamic shape and row length (up to 2^18 + 1) of nn.logsoftmax
+# through the C ABI (1 thread aligned vs 2 threads unaligned), nn-run, and
+# every GPU strategy through ptxas; then nn.cross_entropy and
+# nn.cross_entropy_grad through the C ABI (the same 1 vs 2 threads check):
+# [N, C] and [C] logits of every dtype, i64/i32 targets, every reduction,
+# smoothing 0 and 0.1, ignored and all-ignored targets, class counts around
+# every boundary up to 65537. Everything against the float64 references
+# (lib/nnref.py, lib/trainref.py). Ends with "N cases, M failed".
 #
 #   bash scripts/differential.sh [--seed=N] [--paths=abi,jit,ptx] [--pairs=f32-f32,...]
+#       [--ops=logsoftmax,cross_entropy,cross_entropy_grad] [--dtypes=f32,...]
+#
+# --ops picks the ops (default: all three); --pairs picks log-softmax's type
+# pairs, --dtypes the cross-entropy ops' logits types.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 bash scripts/build.sh >/dev/null || { echo "differential: the build failed (run scripts/build.sh)"; exit 1; }
 exec /usr/bin/python3 test/Integration/CPU/lib/differential.py --tier long \
-  --work build/differential --nn-compile build/bin/nn-compile --nn-run build/bin/nn-run "$@"
+  --work build/differential --nn-compile build/bin/nn-compile --nn-run build/bin/nn-run \
+  --ops=logsoftmax,cross_entropy,cross_entropy_grad "$@"

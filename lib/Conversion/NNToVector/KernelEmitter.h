@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -48,13 +49,13 @@ constexpr int64_t kSegment = 1 << 16;
 /// InnerDimKernel.cpp); LowerLogSoftmaxToVector.cpp picks the strategy.
 class KernelEmitter {
 public:
-  /// Emits at `builder`'s insertion point, with the location of `op`.
-  KernelEmitter(OpBuilder &builder, LogSoftmaxOp op,
+  /// Emits at `builder`'s insertion point, at `loc`, kernels reading
+  /// `inElt` elements and writing `outElt` ones (computing in
+  /// LogSoftmaxOp::getComputeType(outElt)).
+  KernelEmitter(OpBuilder &builder, Location loc, Type inElt, Type outElt,
                 const VectorKernelOptions &options)
-      : b(op.getLoc(), builder), op(op), options(options) {
-    inElt = op.getInputType().getElementType();
-    outElt = op.getOutputType().getElementType();
-    cType = op.getComputeType();
+      : b(loc, builder), options(options), inElt(inElt), outElt(outElt) {
+    cType = LogSoftmaxOp::getComputeType(outElt);
     // A power of two: the horizontal reductions halve the vector.
     lanes = llvm::bit_floor<uint64_t>(std::max<uint64_t>(
         1, options.vectorBits / cType.getIntOrFloatBitWidth()));
@@ -65,10 +66,20 @@ public:
     numBlock = std::max(1u, options.blockVectors);
   }
 
-  Value emit();
+  /// The kernel of `op` (rank >= 1, no static size 0); its result.
+  Value emitLogSoftmax(LogSoftmaxOp op);
+  /// The kernel of nn.cross_entropy on [N, C] or [C] logits; its result.
+  Value emitCrossEntropy(CrossEntropyOp op);
+  /// The kernel of nn.cross_entropy_grad on [N, C] or [C] logits.
+  Value emitCrossEntropyGrad(CrossEntropyGradOp op);
+  /// The kernels of nn.softmax and nn.logsoftmax_grad along the last dim
+  /// (rank >= 1).
+  Value emitSoftmax(SoftmaxOp op);
+  Value emitLogSoftmaxGrad(LogSoftmaxGradOp op);
 
 private:
   using Indexer1 = std::function<SmallVector<Value>(Value)>;
+  struct LastDimRows;
 
   // Constants.
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -230,10 +241,34 @@ private:
   SmallVector<Value> readRowRange(Value input, const Indexer1 &at, Value start,
                                   Value end);
   std::pair<Value, Value> combineAccumulators(ArrayRef<Value> accs);
-  std::pair<Value, Value> finishRow(Value laneMax, Value laneSum);
+  /// The read pass over elements [0, length) of a row, its accumulators
+  /// merged into one (max, sum) pair of lane vectors.
+  std::pair<Value, Value> readRow(Value input, const Indexer1 &at,
+                                  Value length) {
+    return combineAccumulators(readRowRange(input, at, index(0), length));
+  }
+  /// The row's maximum and sum(exp(x - maximum)) from its lane vectors.
+  std::pair<Value, Value> finishRowSum(Value laneMax, Value laneSum);
+  /// The row's maximum and log(sum(exp(x - maximum))).
+  std::pair<Value, Value> finishRow(Value laneMax, Value laneSum) {
+    auto [rowMax, rowSum] = finishRowSum(laneMax, laneSum);
+    return {rowMax, math::LogOp::create(b, rowSum)};
+  }
+  /// Computes epilogue(x, broadcasts of `rowScalars`) for the vectors x of
+  /// elements [start, end) of the row and writes it into `dest`, element j
+  /// at destAt(j).
+  using RowEpilogue = function_ref<Value(Value x, ArrayRef<Value>)>;
   Value writeRowRange(Value input, const Indexer1 &at, Value dest,
                       const Indexer1 &destAt, Value start, Value end,
-                      Value rowMax, Value logSum);
+                      ArrayRef<Value> rowScalars, RowEpilogue epilogue);
+  /// The log-softmax epilogue (x - max) - log(sum), from {max, log(sum)}.
+  Value logSoftmaxEpilogue(Value x, ArrayRef<Value> maxAndLogSum) {
+    return sub(sub(x, maxAndLogSum[0]), maxAndLogSum[1]);
+  }
+  /// The sum of term(x) over elements [start, end) of the row (in the compute
+  /// type), added in f64 lanes: an f32 sum of a row of 65536 loses 2e-5.
+  Value sumRowRange(Value input, const Indexer1 &at, Value start, Value end,
+                    function_ref<Value(Value)> term);
 
   Value emitLastDim(Value input, Value init, ArrayRef<OpFoldResult> sizes);
   Value emitSplitRows(Value input, Value init, ArrayRef<OpFoldResult> sizes);
@@ -243,7 +278,6 @@ private:
                      int64_t dim);
 
   ImplicitLocOpBuilder b;
-  LogSoftmaxOp op;
   VectorKernelOptions options;
   Type inElt, outElt, cType;
   int64_t lanes;

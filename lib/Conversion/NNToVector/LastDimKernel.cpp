@@ -78,7 +78,9 @@ Value KernelEmitter::emitLastDim(Value input, Value init,
     SmallVector<Value> accs = readRowRange(input, at, zeroIdx, n);
     auto [laneMax, laneSum] = combineAccumulators(accs);
     auto [rowMax, logSum] = finishRow(laneMax, laneSum);
-    return writeRowRange(input, at, slice, sliceAt, zeroIdx, n, rowMax, logSum);
+    return writeRowRange(
+        input, at, slice, sliceAt, zeroIdx, n, {rowMax, logSum},
+        [&](Value x, ArrayRef<Value> s) { return logSoftmaxEpilogue(x, s); });
   };
 
   Value row;

@@ -80,8 +80,8 @@ KernelEmitter::combineAccumulators(ArrayRef<Value> accs) {
   return {m, s};
 }
 
-/// The row's maximum and log(sum) from its lane vectors.
-std::pair<Value, Value> KernelEmitter::finishRow(Value laneMax, Value laneSum) {
+std::pair<Value, Value> KernelEmitter::finishRowSum(Value laneMax,
+                                                    Value laneSum) {
   Value rowMax =
       vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, laneMax);
   Value rowSafe = safeMax(rowMax, scalar(0.0), scalar(-kInf));
@@ -89,23 +89,23 @@ std::pair<Value, Value> KernelEmitter::finishRow(Value laneMax, Value laneSum) {
   Value rowSum =
       vector::ReductionOp::create(b, vector::CombiningKind::ADD,
                                   mul(laneSum, exp(sub(laneMax, rowSafeVec))));
-  return {rowMax, math::LogOp::create(b, rowSum)};
+  return {rowMax, rowSum};
 }
 
-/// Writes (x - max) - log(sum) for elements [start, end) of the row into
-/// `dest`, element j at destAt(j): full vectors, then one masked vector.
 Value KernelEmitter::writeRowRange(Value input, const Indexer1 &at, Value dest,
                                    const Indexer1 &destAt, Value start,
-                                   Value end, Value rowMax, Value logSum) {
+                                   Value end, ArrayRef<Value> rowScalars,
+                                   RowEpilogue epilogue) {
   Value lanesIdx = index(lanes);
-  Value maxVec = vector::BroadcastOp::create(b, cVec, rowMax);
-  Value logSumVec = vector::BroadcastOp::create(b, cVec, logSum);
+  SmallVector<Value> broadcasts;
+  for (Value scalar : rowScalars)
+    broadcasts.push_back(vector::BroadcastOp::create(b, cVec, scalar));
   Value fullEnd = wholeStepsEnd(start, end, lanesIdx);
   auto writeBody = [&](bool inBounds) {
     return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
       Value x = load(input, at(j), inBounds, 0.0);
-      Value y = sub(sub(x, maxVec), logSumVec);
-      scf::YieldOp::create(b, store(y, iter[0], destAt(j), inBounds));
+      scf::YieldOp::create(
+          b, store(epilogue(x, broadcasts), iter[0], destAt(j), inBounds));
     };
   };
   auto full = scf::ForOp::create(b, start, fullEnd, lanesIdx, ValueRange{dest},
@@ -113,4 +113,36 @@ Value KernelEmitter::writeRowRange(Value input, const Indexer1 &at, Value dest,
   return scf::ForOp::create(b, fullEnd, end, lanesIdx,
                             ValueRange{full.getResult(0)}, writeBody(false))
       .getResult(0);
+}
+
+Value KernelEmitter::sumRowRange(Value input, const Indexer1 &at, Value start,
+                                 Value end, function_ref<Value(Value)> term) {
+  Value lanesIdx = index(lanes);
+  Value fullEnd = wholeStepsEnd(start, end, lanesIdx);
+  auto wideVec = VectorType::get({lanes}, b.getF64Type());
+  auto sumBody = [&](bool inBounds) {
+    return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
+      Value t = term(load(input, at(j), inBounds, 0.0));
+      if (!inBounds) {
+        // The lanes past the end add nothing, whatever term(0) is.
+        Value remaining = arith::SubIOp::create(b, end, j);
+        Value mask = vector::CreateMaskOp::create(
+            b, VectorType::get({lanes}, b.getI1Type()), ValueRange{remaining});
+        t = arith::SelectOp::create(b, mask, t, splat(0.0));
+      }
+      if (t.getType() != wideVec)
+        t = arith::ExtFOp::create(b, wideVec, t);
+      scf::YieldOp::create(b, arith::AddFOp::create(b, iter[0], t).getResult());
+    };
+  };
+  auto full =
+      scf::ForOp::create(b, start, fullEnd, lanesIdx,
+                         ValueRange{splat(0.0, wideVec)}, sumBody(true));
+  Value lanesSum =
+      scf::ForOp::create(b, fullEnd, end, lanesIdx,
+                         ValueRange{full.getResult(0)}, sumBody(false))
+          .getResult(0);
+  Value sum =
+      vector::ReductionOp::create(b, vector::CombiningKind::ADD, lanesSum);
+  return sum.getType() == cType ? sum : arith::TruncFOp::create(b, cType, sum);
 }

@@ -124,7 +124,10 @@ Value KernelEmitter::emitSplitRows(Value input, Value init,
     indices.push_back(arith::SubIOp::create(b, j, seg.start));
     return indices;
   };
-  Value written = writeRowRange(input, rowIndexer(seg), slice, sliceAt,
-                                seg.start, seg.end, rowMax, logSum);
+  Value written =
+      writeRowRange(input, rowIndexer(seg), slice, sliceAt, seg.start, seg.end,
+                    {rowMax, logSum}, [&](Value x, ArrayRef<Value> s) {
+                      return logSoftmaxEpilogue(x, s);
+                    });
   return rows.finish(written)[0];
 }

@@ -72,8 +72,8 @@ func.func @logsoftmax_grad(%g: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> tensor<4
 // CHECK:           } else {
 // CHECK:             scf.yield %[[NAN]] : f32
 // CHECK:           %[[LOGS:.*]] = math.log %[[S]] : f32
-// CHECK:           %[[LSE:.*]] = arith.addf %[[M]], %[[LOGS]] : f32
-// CHECK:           %[[NLL:.*]] = arith.subf %[[LSE]], %[[XT]] : f32
+// CHECK:           %[[SHIFTED:.*]] = arith.subf %[[XT]], %[[M]] : f32
+// CHECK:           %[[NLL:.*]] = arith.subf %[[LOGS]], %[[SHIFTED]] : f32
 // CHECK:           %[[IGN:.*]] = arith.cmpi eq, %[[TE]], %[[IGNORE]] : i64
 // CHECK:           %[[SEL:.*]] = arith.select %[[IGN]], %[[ZERO]], %[[NLL]] : f32
 // CHECK:           linalg.yield %[[SEL]] : f32
@@ -88,27 +88,31 @@ func.func @cross_entropy_mean(%logits: tensor<4x8xf32>, %target: tensor<4xi64>) 
   return %loss : tensor<f32>
 }
 
-// Label smoothing adds a sum of the logits along the classes, and
+// Label smoothing adds a sum along the classes of (x - max) * e / C, in f64;
 // "none" returns the per-sample losses in the logits' type.
 // CHECK-LABEL: func.func @cross_entropy_smoothed
 // CHECK-SAME:    (%[[L:.*]]: tensor<4x8xbf16>, %[[T:.*]]: tensor<4xi32>) -> tensor<4xbf16>
+// CHECK-DAG:     %[[W:.*]] = arith.constant 3.125000e-02 : f64
 // CHECK-DAG:     %[[ONE_MINUS:.*]] = arith.constant 7.500000e-01 : f32
-// CHECK-DAG:     %[[SPREAD:.*]] = arith.constant 3.125000e-02 : f32
-// CHECK-DAG:     %[[CF:.*]] = arith.constant 8.000000e+00 : f32
 // CHECK:         %[[MAX:.*]] = linalg.generic {{.*}} ins(%[[L]] : tensor<4x8xbf16>)
 // CHECK:           arith.maximumf
 // CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[L]], %[[MAX]] : tensor<4x8xbf16>, tensor<4xf32>)
 // CHECK:           math.exp
-// CHECK:         %[[XSUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[L]] : tensor<4x8xbf16>)
-// CHECK-NOT:       math.exp
-// CHECK:           arith.addf
-// CHECK:         linalg.generic {{.*}} ins(%[[T]], %[[MAX]], %[[SUM]], %[[XSUM]] : tensor<4xi32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%{{.*}} : tensor<4xbf16>)
-// CHECK:           %[[NLL:.*]] = arith.subf %[[LSE:.*]], %{{.*}} : f32
-// CHECK:           %[[CLSE:.*]] = arith.mulf %[[LSE]], %[[CF]] : f32
-// CHECK:           %[[SMOOTH:.*]] = arith.subf %[[CLSE]], %{{.*}} : f32
-// CHECK:           %[[A:.*]] = arith.mulf %[[NLL]], %[[ONE_MINUS]] : f32
-// CHECK:           %[[B:.*]] = arith.mulf %[[SMOOTH]], %[[SPREAD]] : f32
-// CHECK:           arith.addf %[[A]], %[[B]] : f32
+// CHECK:         %[[SPREAD:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[L]], %[[MAX]] : tensor<4x8xbf16>, tensor<4xf32>) outs(%{{.*}} : tensor<4xf64>)
+// CHECK:         ^bb0(%[[XE:.*]]: bf16, %[[ME:.*]]: f32, %[[ACC:.*]]: f64):
+// CHECK:           %[[X64:.*]] = arith.extf %[[XE]] : bf16 to f64
+// CHECK:           %[[M64:.*]] = arith.extf %[[ME]] : f32 to f64
+// CHECK:           %[[D:.*]] = arith.subf %[[X64]], %[[M64]] : f64
+// CHECK:           %[[TERM:.*]] = arith.mulf %[[D]], %[[W]] : f64
+// CHECK:           arith.addf %[[TERM]], %[[ACC]] : f64
+// CHECK:         linalg.generic {{.*}} ins(%[[T]], %[[MAX]], %[[SUM]], %[[SPREAD]] : tensor<4xi32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf64>) outs(%{{.*}} : tensor<4xbf16>)
+// CHECK:         ^bb0(%{{.*}}: i32, %[[M:.*]]: f32, %[[S:.*]]: f32, %[[SP:.*]]: f64, %{{.*}}: bf16):
+// CHECK:           %[[LOGS:.*]] = math.log %[[S]] : f32
+// CHECK:           %[[SHIFTED:.*]] = arith.subf %{{.*}}, %[[M]] : f32
+// CHECK:           %[[KEPT:.*]] = arith.mulf %[[SHIFTED]], %[[ONE_MINUS]] : f32
+// CHECK:           %[[A:.*]] = arith.subf %[[LOGS]], %[[KEPT]] : f32
+// CHECK:           %[[SP32:.*]] = arith.truncf %[[SP]] : f64 to f32
+// CHECK:           arith.subf %[[A]], %[[SP32]] : f32
 // CHECK:           arith.truncf %{{.*}} : f32 to bf16
 // CHECK-NOT:     tensor<f64>
 func.func @cross_entropy_smoothed(%logits: tensor<4x8xbf16>, %target: tensor<4xi32>) -> tensor<4xbf16> {

@@ -36,12 +36,14 @@ struct VectorKernelOptions {
   unsigned blockVectors = 4;
 };
 
-/// Adds to `patterns` the pattern that replaces `nn.logsoftmax` of rank >= 1
-/// by a vector kernel on tensors shaped by `options` (an `scf.forall` over
-/// independent slices; see `--nn-to-vector`). An op whose input or result
-/// has a static size of 0 becomes a `tensor.empty`. Rank-0 ops do not match
-/// and are left for `populateNNToLinalgConversionPatterns`. `options` is
-/// copied into the pattern.
+/// Adds to `patterns` the patterns that replace `nn.logsoftmax` of rank >= 1,
+/// and `nn.cross_entropy` and `nn.cross_entropy_grad` on [N, C] or [C]
+/// logits, by vector kernels on tensors shaped by `options` (an `scf.forall`
+/// over independent slices; see `--nn-to-vector`). A log-softmax whose input
+/// or result has a static size of 0 becomes a `tensor.empty`. Other ops and
+/// ranks do not match and are left for
+/// `populateNNToLinalgConversionPatterns`. `options` is copied into the
+/// patterns.
 void populateNNToVectorConversionPatterns(RewritePatternSet &patterns,
                                           const VectorKernelOptions &options);
 

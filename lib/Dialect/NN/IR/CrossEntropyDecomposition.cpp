@@ -98,10 +98,26 @@ FailureOr<SmallVector<Value>> CrossEntropyOp::decomposeOperation(OpBuilder &b) {
   CrossEntropyParts parts(b, *this);
   Location loc = parts.loc;
   Type cType = parts.computeType;
-  Value sumOfLogits;
-  if (parts.smoothing > 0.0)
-    sumOfLogits =
-        reduceSum(b, loc, getLogits(), parts.sizes, parts.classDim, cType);
+  // For label smoothing, sum_c w * (x_c - max) with w = e / C: shifted and
+  // scaled before they are added, so that large logits neither lose their
+  // precision nor overflow; added in f64, as these loops add one term after
+  // the other (the vector kernel keeps a vector of partial sums).
+  Value spread;
+  if (parts.smoothing > 0.0) {
+    Type f64 = b.getF64Type();
+    spread = reduceAlongDim(
+        b, loc, {getLogits(), parts.max}, parts.sizes, parts.classDim, f64, 0.0,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value x = convertFloat(b, l, args[0], f64);
+          Value m = convertFloat(b, l, args[1], f64);
+          Value weight = arith::DivFOp::create(
+              b, l, parts.constant(b, l, parts.smoothing, f64),
+              arith::SIToFPOp::create(b, l, f64, parts.numClasses));
+          Value term = arith::MulFOp::create(
+              b, l, arith::SubFOp::create(b, l, x, m), weight);
+          return arith::AddFOp::create(b, l, term, args[2]);
+        });
+  }
 
   // The per-sample loss: in the result type for "none", else in the compute
   // type for the reduction that follows.
@@ -114,8 +130,8 @@ FailureOr<SmallVector<Value>> CrossEntropyOp::decomposeOperation(OpBuilder &b) {
   int64_t sampleRank = sampleType.getRank();
   AffineMap sampleIdentity = b.getMultiDimIdentityMap(sampleRank);
   SmallVector<Value> inputs = {getTarget(), parts.max, parts.sum};
-  if (sumOfLogits)
-    inputs.push_back(sumOfLogits);
+  if (spread)
+    inputs.push_back(spread);
   SmallVector<AffineMap> indexing(inputs.size() + 1, sampleIdentity);
   SmallVector<utils::IteratorType> sampleParallel(
       sampleRank, utils::IteratorType::parallel);
@@ -145,24 +161,20 @@ FailureOr<SmallVector<Value>> CrossEntropyOp::decomposeOperation(OpBuilder &b) {
                       scf::YieldOp::create(b, l, parts.constant(b, l, kNaN));
                     })
                     .getResult(0);
-            // log(sum(exp(x))) = max + log(sum(exp(x - max))).
-            Value lse = arith::AddFOp::create(
-                b, l, args[1], math::LogOp::create(b, l, args[2]));
-            Value loss = arith::SubFOp::create(b, l, lse, logit);
-            if (sumOfLogits) {
-              // sum over the classes of -log_softmax = C * lse - sum(x).
-              Value smooth = arith::SubFOp::create(
-                  b, l,
-                  arith::MulFOp::create(b, l, parts.classCount(b, l), lse),
-                  args[3]);
-              Value weight = arith::DivFOp::create(
-                  b, l, parts.constant(b, l, parts.smoothing),
-                  parts.classCount(b, l));
-              loss = arith::AddFOp::create(
-                  b, l,
-                  arith::MulFOp::create(
-                      b, l, parts.constant(b, l, 1.0 - parts.smoothing), loss),
-                  arith::MulFOp::create(b, l, weight, smooth));
+            // -log_softmax[t] = log(sum(exp(x - max))) - (x[t] - max): the
+            // logits' difference first, so that large logits keep their
+            // precision.
+            Value logSum = math::LogOp::create(b, l, args[2]);
+            Value shifted = arith::SubFOp::create(b, l, logit, args[1]);
+            Value loss = arith::SubFOp::create(b, l, logSum, shifted);
+            if (spread) {
+              // (1 - e) * loss + w * sum_c(logSum - (x_c - max))
+              //   = logSum - (1 - e) * (x[t] - max) - sum_c w * (x_c - max).
+              Value kept = arith::MulFOp::create(
+                  b, l, parts.constant(b, l, 1.0 - parts.smoothing), shifted);
+              loss = arith::SubFOp::create(
+                  b, l, arith::SubFOp::create(b, l, logSum, kept),
+                  convertFloat(b, l, args[3], cType));
             }
             Value ignored = parts.isIgnored(b, l, t);
             loss = arith::SelectOp::create(b, l, ignored,

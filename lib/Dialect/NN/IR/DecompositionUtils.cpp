@@ -110,13 +110,10 @@ Value nn::detail::decomposeSoftmaxLike(OpBuilder &b, Location loc, Value input,
       });
 }
 
-/// A reduction along `dim` of `inputs` (the first full-rank, the others
-/// reduced) from `initValue`, with `combine(element, others..., acc)`.
-static Value
-reduceAlong(OpBuilder &b, Location loc, ValueRange inputs,
-            ArrayRef<OpFoldResult> sizes, int64_t dim, Type computeType,
-            double initValue,
-            function_ref<Value(OpBuilder &, Location, ValueRange)> combine) {
+Value nn::detail::reduceAlongDim(
+    OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<OpFoldResult> sizes,
+    int64_t dim, Type computeType, double initValue,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> combine) {
   AlongDim maps(b, sizes.size(), dim);
   SmallVector<OpFoldResult> reducedSizes(sizes);
   reducedSizes.erase(reducedSizes.begin() + dim);
@@ -134,32 +131,35 @@ reduceAlong(OpBuilder &b, Location loc, ValueRange inputs,
 Value nn::detail::reduceMax(OpBuilder &b, Location loc, Value input,
                             ArrayRef<OpFoldResult> sizes, int64_t dim,
                             Type computeType) {
-  return reduceAlong(b, loc, input, sizes, dim, computeType,
-                     -std::numeric_limits<double>::infinity(),
-                     [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                       Value x = convertFloat(b, l, args[0], computeType);
-                       return arith::MaximumFOp::create(b, l, x, args[1]);
-                     });
+  return reduceAlongDim(
+      b, loc, input, sizes, dim, computeType,
+      -std::numeric_limits<double>::infinity(),
+      [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        Value x = convertFloat(b, l, args[0], computeType);
+        return arith::MaximumFOp::create(b, l, x, args[1]);
+      });
 }
 
 Value nn::detail::reduceExpSum(OpBuilder &b, Location loc, Value input,
                                Value max, ArrayRef<OpFoldResult> sizes,
                                int64_t dim, Type computeType) {
-  return reduceAlong(b, loc, {input, max}, sizes, dim, computeType, 0.0,
-                     [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                       Value x = convertFloat(b, l, args[0], computeType);
-                       Value shifted = arith::SubFOp::create(b, l, x, args[1]);
-                       Value e = math::ExpOp::create(b, l, shifted);
-                       return arith::AddFOp::create(b, l, e, args[2]);
-                     });
+  return reduceAlongDim(
+      b, loc, {input, max}, sizes, dim, computeType, 0.0,
+      [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        Value x = convertFloat(b, l, args[0], computeType);
+        Value shifted = arith::SubFOp::create(b, l, x, args[1]);
+        Value e = math::ExpOp::create(b, l, shifted);
+        return arith::AddFOp::create(b, l, e, args[2]);
+      });
 }
 
 Value nn::detail::reduceSum(OpBuilder &b, Location loc, Value input,
                             ArrayRef<OpFoldResult> sizes, int64_t dim,
                             Type computeType) {
-  return reduceAlong(b, loc, input, sizes, dim, computeType, 0.0,
-                     [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                       Value x = convertFloat(b, l, args[0], computeType);
-                       return arith::AddFOp::create(b, l, x, args[1]);
-                     });
+  return reduceAlongDim(
+      b, loc, input, sizes, dim, computeType, 0.0,
+      [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        Value x = convertFloat(b, l, args[0], computeType);
+        return arith::AddFOp::create(b, l, x, args[1]);
+      });
 }

@@ -44,6 +44,13 @@ Value reduceMax(OpBuilder &b, Location loc, Value input,
 Value reduceExpSum(OpBuilder &b, Location loc, Value input, Value max,
                    ArrayRef<OpFoldResult> sizes, int64_t dim, Type computeType);
 
+/// A reduction along `dim` of `inputs` (the first of the input's rank, the
+/// others reduced) from `initValue`: `combine(elements..., accumulator)`.
+Value reduceAlongDim(
+    OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<OpFoldResult> sizes,
+    int64_t dim, Type computeType, double initValue,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> combine);
+
 /// sum(x) along `dim` in `computeType`.
 Value reduceSum(OpBuilder &b, Location loc, Value input,
                 ArrayRef<OpFoldResult> sizes, int64_t dim, Type computeType);

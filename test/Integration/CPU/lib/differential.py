@@ -1,4 +1,4 @@
-"""Differential test generator for nn.logsoftmax.
+"""Differential test generator for nn.logsoftmax and the cross-entropy ops.
 
 Generates tensors whose slices along `dim` follow the value patterns of
 patterns.py, at row lengths around every boundary of the CPU and GPU
@@ -20,6 +20,14 @@ positions, the spec's tolerances elsewhere). Paths:
 
   differential.py --tier quick|long [--paths abi,jit,ptx] --work DIR
       [--nn-compile PATH] [--nn-run PATH] [--ptxas PATH] [--seed N]
+      [--ops logsoftmax,cross_entropy,cross_entropy_grad]
+
+--ops picks the ops (default: logsoftmax, as above). cross_entropy and
+cross_entropy_grad run on the abi path only (differential_ce.py: [N, C] and
+[C] logits, every dtype, i64/i32 targets, every reduction, smoothing 0 and
+0.1, ignored targets, against trainref.py); nn-run covers them in
+training-ops.test and the GPU path rejects them. --only, --dtypes and --jobs
+apply to them.
 
 Prints one FAIL line per failing check (with a reproducing description),
 progress per group on long runs, and a summary `N cases, M failed`; exits 1
@@ -41,6 +49,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aot  # noqa: E402
+import differential_ce  # noqa: E402
 import harness  # noqa: E402
 import nnref  # noqa: E402
 import patterns  # noqa: E402
@@ -376,7 +385,27 @@ def main():
     p.add_argument("--ptxas", help="default: ptxas on PATH, else /usr/local/cuda/bin/ptxas")
     p.add_argument("--seed", type=int, default=20261130)
     p.add_argument("--pairs", help="only these element type pairs, e.g. f32-f32,bf16-f32")
+    p.add_argument("--ops", default="logsoftmax",
+                   help="comma-separated: logsoftmax, cross_entropy, cross_entropy_grad")
+    p.add_argument("--dtypes", help="cross-entropy ops: only these logits types, e.g. f32,bf16")
+    p.add_argument("--only", help="cross-entropy ops: only the cases whose label holds this")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="cross-entropy ops: nn-compile processes at a time")
+    p.add_argument("--ce-linalg", action="store_true",
+                   help="cross-entropy ops: [N, C, 1] logits, through the linalg decomposition "
+                   "instead of the vector kernels (checks the generator itself)")
     opts = p.parse_args()
+    differential_ce.LINALG = opts.ce_linalg
+    ops = opts.ops.split(",")
+    for op in ops:
+        if op not in ("logsoftmax",) + differential_ce.OPS:
+            p.error("unknown op %r" % op)
+    # How a failing cross-entropy case is rerun alone.
+    opts.rerun = " ".join([sys.executable, os.path.abspath(__file__), "--tier", opts.tier,
+                           "--paths", "abi", "--ops", opts.ops, "--seed", str(opts.seed),
+                           "--work", os.path.abspath(opts.work) + "-rerun", "--nn-compile",
+                           os.path.abspath(shutil.which(opts.nn_compile) or opts.nn_compile)]
+                          + (["--ce-linalg"] if opts.ce_linalg else []))
     opts.nn_compile = shutil.which(opts.nn_compile) or opts.nn_compile
     opts.nn_run = shutil.which(opts.nn_run) or opts.nn_run
     if os.path.isdir(opts.work):
@@ -388,12 +417,15 @@ def main():
     for path in paths:
         if path not in ("abi", "jit", "ptx"):
             p.error("unknown path %r" % path)
-    if "abi" in paths:
-        run_abi(opts, failures)
-    if "jit" in paths:
-        run_nn_run(opts, failures)
-    if "ptx" in paths:
-        run_ptx(opts, failures)
+    if "logsoftmax" in ops:
+        if "abi" in paths:
+            run_abi(opts, failures)
+        if "jit" in paths:
+            run_nn_run(opts, failures)
+        if "ptx" in paths:
+            run_ptx(opts, failures)
+    if "abi" in paths and set(ops) & set(differential_ce.OPS):
+        differential_ce.run_abi(opts, failures, ops)
     print("%d cases, %d failed, %.0fs (tier %s, seed %d)" % (
         failures.count, failures.failed, time.time() - start, opts.tier, opts.seed))
     return 1 if failures.failed else 0

@@ -1,10 +1,12 @@
-//===- LowerLogSoftmaxToVector.cpp - nn.logsoftmax to vector code ---------===//
+//===- LowerNNToVector.cpp - nn ops to vector code
+//-------------------------===//
 //
-// Emits a tuned CPU kernel for nn.logsoftmax on tensors: an scf.forall over
-// independent slices, a read pass computing max and exp-sum together with
-// online rescaling, and a write pass. See the pass description in Passes.td.
-// This file picks the strategy and holds the pass; KernelEmitter.h lists the
-// files that emit the parts.
+// Emits tuned CPU kernels for nn ops on tensors: for nn.logsoftmax an
+// scf.forall over independent slices, a read pass computing max and exp-sum
+// together with online rescaling, and a write pass; nn.cross_entropy and its
+// gradient on [N, C] logits reuse its row passes. See the pass description
+// in Passes.td. This file picks the strategy and holds the pass;
+// KernelEmitter.h lists the files that emit the parts.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +30,7 @@ using namespace mlir;
 using namespace mlir::nn;
 using namespace mlir::nn::detail;
 
-Value KernelEmitter::emit() {
+Value KernelEmitter::emitLogSoftmax(LogSoftmaxOp op) {
   Value input = op.getInput();
   int64_t rank = op.getInputType().getRank();
   int64_t dim = op.getNormalizedDim();
@@ -87,8 +89,64 @@ struct LowerLogSoftmaxToVector : OpRewritePattern<LogSoftmaxOp> {
       rewriter.replaceOp(op, empty);
       return success();
     }
-    KernelEmitter emitter(rewriter, op, options);
-    rewriter.replaceOp(op, emitter.emit());
+    KernelEmitter emitter(rewriter, op.getLoc(),
+                          op.getInputType().getElementType(),
+                          op.getOutputType().getElementType(), options);
+    rewriter.replaceOp(op, emitter.emitLogSoftmax(op));
+    return success();
+  }
+
+  VectorKernelOptions options;
+};
+
+// Which training ops have a kernel: nn.cross_entropy and its gradient with
+// the classes along the last dimension ([N, C] or [C] logits), nn.softmax
+// and nn.logsoftmax_grad along the last dim. The rest is left for
+// nn-to-linalg.
+bool hasKernel(CrossEntropyOp op) { return op.getLogitsType().getRank() <= 2; }
+bool hasKernel(CrossEntropyGradOp op) {
+  return op.getLogitsType().getRank() <= 2;
+}
+template <typename OpTy> bool hasKernelAlongLastDim(OpTy op) {
+  int64_t rank = cast<RankedTensorType>(op->getOperand(0).getType()).getRank();
+  return rank > 0 && op.getNormalizedDim() == rank - 1;
+}
+bool hasKernel(SoftmaxOp op) { return hasKernelAlongLastDim(op); }
+bool hasKernel(LogSoftmaxGradOp op) { return hasKernelAlongLastDim(op); }
+
+Value emitKernel(KernelEmitter &e, CrossEntropyOp op) {
+  return e.emitCrossEntropy(op);
+}
+Value emitKernel(KernelEmitter &e, CrossEntropyGradOp op) {
+  return e.emitCrossEntropyGrad(op);
+}
+Value emitKernel(KernelEmitter &e, SoftmaxOp op) { return e.emitSoftmax(op); }
+Value emitKernel(KernelEmitter &e, LogSoftmaxGradOp op) {
+  return e.emitLogSoftmaxGrad(op);
+}
+
+/// A training op with a kernel (hasKernel) to that kernel. The emitter reads
+/// the element type of the op's first tensor operand that is not a rank-0
+/// grad_loss, and writes the result's.
+template <typename OpTy>
+struct LowerTrainingOpToVector : OpRewritePattern<OpTy> {
+  LowerTrainingOpToVector(MLIRContext *ctx, const VectorKernelOptions &options)
+      : OpRewritePattern<OpTy>(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasKernel(op))
+      return rewriter.notifyMatchFailure(op, "left to nn-to-linalg");
+    // The data the kernel streams: the logits, or the first operand.
+    Value data = op->getOperand(0);
+    if constexpr (std::is_same_v<OpTy, CrossEntropyOp> ||
+                  std::is_same_v<OpTy, CrossEntropyGradOp>)
+      data = op.getLogits();
+    Type inElt = cast<RankedTensorType>(data.getType()).getElementType();
+    Type outElt =
+        cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+    KernelEmitter emitter(rewriter, op.getLoc(), inElt, outElt, options);
+    rewriter.replaceOp(op, emitKernel(emitter, op));
     return success();
   }
 
@@ -115,5 +173,9 @@ struct ConvertNNToVectorPass
 
 void mlir::nn::populateNNToVectorConversionPatterns(
     RewritePatternSet &patterns, const VectorKernelOptions &options) {
-  patterns.add<LowerLogSoftmaxToVector>(patterns.getContext(), options);
+  patterns.add<LowerLogSoftmaxToVector, LowerTrainingOpToVector<CrossEntropyOp>,
+               LowerTrainingOpToVector<CrossEntropyGradOp>,
+               LowerTrainingOpToVector<SoftmaxOp>,
+               LowerTrainingOpToVector<LogSoftmaxGradOp>>(patterns.getContext(),
+                                                          options);
 }
