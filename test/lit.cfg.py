@@ -30,6 +30,17 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.nn_tools_dir, append_path=True)
 
+# libNNPlugin.so and the stock mlir-opt it plugs into (mlir-opt-22, which
+# links libMLIR.so): %nn_plugin and %mlir_opt. Tests of the plugin REQUIRE
+# nn-plugin; it is missing when the build has no plugin (sanitizers, fuzzers,
+# -DNN_BUILD_MLIR_OPT_PLUGIN=OFF).
+_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+_nn_plugin = getattr(config, "nn_plugin", "")
+if _nn_plugin and os.path.exists(_nn_plugin) and os.path.exists(_mlir_opt):
+    config.available_features.add("nn-plugin")
+    config.substitutions.append(("%nn_plugin", _nn_plugin))
+    config.substitutions.append(("%mlir_opt", _mlir_opt))
+
 # Features of this CPU, for tests that run code compiled for a given target
 # CPU (such a test REQUIRES the features; elsewhere lit reports it
 # UNSUPPORTED rather than letting it die of SIGILL).

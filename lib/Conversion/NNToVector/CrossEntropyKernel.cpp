@@ -86,6 +86,7 @@ struct CrossEntropyRows {
 } // namespace
 
 Value KernelEmitter::emitCrossEntropy(CrossEntropyOp op) {
+  accurateExp = true;
   CrossEntropyRows rows(b, op);
   Value zeroIdx = index(0);
   Value cNaN = scalar(kNaN), cZero = scalar(0.0);
@@ -187,6 +188,7 @@ Value KernelEmitter::emitCrossEntropy(CrossEntropyOp op) {
 }
 
 Value KernelEmitter::emitCrossEntropyGrad(CrossEntropyGradOp op) {
+  accurateExp = true;
   CrossEntropyRows rows(b, op);
   Value zeroIdx = index(0), oneIdx = index(1);
   Value cNaN = scalar(kNaN), cZero = scalar(0.0);

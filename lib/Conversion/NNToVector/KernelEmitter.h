@@ -41,12 +41,14 @@ constexpr int64_t kRowsPerChunk = 128;
 constexpr int64_t kSplitLength = 1 << 18;
 constexpr int64_t kSegment = 1 << 16;
 
-/// Emits the kernel replacing one nn.logsoftmax. Its parts live in files of
-/// their own: the vector math (VectorMath.cpp), horizontal reductions
+/// Emits the kernel replacing one nn op. Its parts live in files of their
+/// own: the vector math (VectorMath.cpp), horizontal reductions
 /// (Reductions.cpp), the online max/sum accumulators (OnlineAccumulator.cpp),
-/// the row read and write passes (RowPasses.cpp), and one file per strategy
-/// (LastDimKernel.cpp, ShortRowGroupsKernel.cpp, SplitRowsKernel.cpp,
-/// InnerDimKernel.cpp); LowerLogSoftmaxToVector.cpp picks the strategy.
+/// the row read and write passes (RowPasses.cpp), one file per log-softmax
+/// strategy (LastDimKernel.cpp, ShortRowGroupsKernel.cpp,
+/// SplitRowsKernel.cpp, InnerDimKernel.cpp), and the kernels of the training
+/// ops (CrossEntropyKernel.cpp, SoftmaxKernels.cpp); LowerNNToVector.cpp
+/// picks the strategy.
 class KernelEmitter {
 public:
   /// Emits at `builder`'s insertion point, at `loc`, kernels reading
@@ -283,6 +285,10 @@ private:
   int64_t lanes;
   VectorType inVec, cVec, outVec;
   unsigned numAcc, numBlock;
+  /// exp with the f32 polynomial even for f16 and bf16 results: the training
+  /// ops subtract exp's results from other terms (p - 1, g - p * sum), where
+  /// the 1e-4 of the short polynomial would show through the rounding.
+  bool accurateExp = false;
 };
 
 } // namespace mlir::nn::detail

@@ -15,6 +15,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::nn;
 using namespace mlir::nn::detail;
@@ -61,6 +63,7 @@ struct KernelEmitter::LastDimRows {
 };
 
 Value KernelEmitter::emitSoftmax(SoftmaxOp op) {
+  accurateExp = true;
   Value input = op.getInput();
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, b.getLoc(), input);
   Value init = tensor::EmptyOp::create(b, sizes, outElt);
@@ -81,6 +84,7 @@ Value KernelEmitter::emitSoftmax(SoftmaxOp op) {
 }
 
 Value KernelEmitter::emitLogSoftmaxGrad(LogSoftmaxGradOp op) {
+  accurateExp = true;
   Value gradOutput = op.getGradOutput(), output = op.getOutput();
   SmallVector<OpFoldResult> sizes =
       tensor::getMixedSizes(b, b.getLoc(), output);
@@ -90,16 +94,36 @@ Value KernelEmitter::emitLogSoftmaxGrad(LogSoftmaxGradOp op) {
   Value sum = sumRowRange(gradOutput, rows.at, zeroIdx, rows.length,
                           [](Value g) { return g; });
   Value sumVec = vector::BroadcastOp::create(b, cVec, sum);
-  // exp (see VectorMath.cpp) is exact enough up to the largest finite
-  // result; the clamp keeps larger arguments, which a log-softmax output
-  // never has, at +inf rather than past the exponent field.
+  // exp (VectorMath.cpp) builds 2^n in the exponent field, so it is right
+  // only while 2^n stays a normal number: not up to the largest finite
+  // result, and not down to the subnormal ones, which still count here
+  // (times a sum of 1e32 they reach 1e-5). So exp(y) = exp(y -+ 64) * e^+-64
+  // beyond +-64 (y -+ 64 is exact up to |y| = 128). The clamp keeps
+  // arguments past the largest finite result, which a log-softmax output
+  // never has, at +inf.
   Value highest = splat(cType.isF64() ? 710.0 : 89.0);
+  Value sixtyFour = splat(64.0), minusSixtyFour = splat(-64.0);
+  Value zero = splat(0.0), one = splat(1.0);
+  Value eUp = splat(std::exp(64.0)), eDown = splat(std::exp(-64.0));
+  auto expOf = [&](Value y) {
+    y = arith::MinimumFOp::create(b, y, highest);
+    Value large =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, y, sixtyFour);
+    Value small =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, y, minusSixtyFour);
+    Value shift = arith::SelectOp::create(
+        b, large, sixtyFour,
+        arith::SelectOp::create(b, small, minusSixtyFour, zero));
+    Value factor = arith::SelectOp::create(
+        b, large, eUp, arith::SelectOp::create(b, small, eDown, one));
+    return mul(exp(sub(y, shift)), factor);
+  };
   Value fullEnd = wholeStepsEnd(zeroIdx, rows.length, lanesIdx);
   auto writeBody = [&](bool inBounds) {
     return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
       Value g = load(gradOutput, rows.at(j), inBounds, 0.0);
       Value y = load(output, rows.at(j), inBounds, 0.0);
-      Value p = exp(arith::MinimumFOp::create(b, y, highest));
+      Value p = expOf(y);
       Value grad = sub(g, mul(p, sumVec));
       scf::YieldOp::create(b, store(grad, iter[0], rows.sliceAt(j), inBounds));
     };

@@ -83,9 +83,10 @@ Value KernelEmitter::exp(Value v) {
         6.9314698e-01, 2.4022242e-01, 5.550734e-02, 9.67151e-03, 1.32647e-03};
     static constexpr double kDegree3[] = {6.9328292e-01, 2.4221076e-01,
                                           5.500875e-02};
-    ArrayRef<double> coefficients = outElt.getIntOrFloatBitWidth() < 32
-                                        ? ArrayRef(kDegree3)
-                                        : ArrayRef(kDegree5);
+    ArrayRef<double> coefficients =
+        outElt.getIntOrFloatBitWidth() < 32 && !accurateExp
+            ? ArrayRef(kDegree3)
+            : ArrayRef(kDegree5);
     p = splat(coefficients.back());
     for (double c : llvm::reverse(coefficients.drop_back()))
       p = fma(p, f, splat(c));

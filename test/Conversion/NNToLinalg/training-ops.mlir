@@ -10,17 +10,20 @@
 // CHECK-DAG: #[[TO_SCALAR:.+]] = affine_map<(d0, d1) -> ()>
 // CHECK-DAG: #[[SCALAR:.+]] = affine_map<() -> ()>
 
-// Softmax: max and exp-sum in f32 for f16, then exp(x - max) / sum, rounded
-// once to the result type.
+// Softmax: max and exps in f32 for f16, the exps added in f64, then
+// exp(x - max) / sum, rounded once to the result type.
 // CHECK-LABEL: func.func @softmax
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x8xf16>)
 // CHECK:         %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<4x8xf16>)
 // CHECK:           arith.maximumf
-// CHECK:         %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[MAX]] : tensor<4x8xf16>, tensor<4xf32>)
-// CHECK:           math.exp
-// CHECK:         linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MAX]], %[[SUM]] : tensor<4x8xf16>, tensor<4xf32>, tensor<4xf32>)
-// CHECK:         ^bb0(%[[XE:.*]]: f16, %[[M:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f16):
+// CHECK:         %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[MAX]] : tensor<4x8xf16>, tensor<4xf32>) outs(%{{.*}} : tensor<4xf64>)
+// CHECK:           %[[E32:.*]] = math.exp %{{.*}} : f32
+// CHECK:           %[[E64:.*]] = arith.extf %[[E32]] : f32 to f64
+// CHECK:           arith.addf %[[E64]], %{{.*}} : f64
+// CHECK:         linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MAX]], %[[SUM]] : tensor<4x8xf16>, tensor<4xf32>, tensor<4xf64>)
+// CHECK:         ^bb0(%[[XE:.*]]: f16, %[[M:.*]]: f32, %[[S64:.*]]: f64, %{{.*}}: f16):
 // CHECK:           %[[XW:.*]] = arith.extf %[[XE]] : f16 to f32
+// CHECK:           %[[S:.*]] = arith.truncf %[[S64]] : f64 to f32
 // CHECK:           %[[D:.*]] = arith.subf %[[XW]], %[[M]] : f32
 // CHECK:           %[[E:.*]] = math.exp %[[D]] : f32
 // CHECK:           %[[Y:.*]] = arith.divf %[[E]], %[[S]] : f32

@@ -88,8 +88,8 @@ Value nn::detail::mapWithRowStats(OpBuilder &b, Location loc, Value input,
 
 Value nn::detail::decomposeSoftmaxLike(OpBuilder &b, Location loc, Value input,
                                        int64_t dim, RankedTensorType outputType,
-                                       ScalarBody scalarBody,
-                                       RowStatsBody body) {
+                                       ScalarBody scalarBody, RowStatsBody body,
+                                       Type sumType) {
   Type outElt = outputType.getElementType();
   Type computeType = nn::LogSoftmaxOp::getComputeType(outElt);
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
@@ -101,11 +101,13 @@ Value nn::detail::decomposeSoftmaxLike(OpBuilder &b, Location loc, Value input,
           return convertFloat(b, l, y, outElt);
         });
   Value max = reduceMax(b, loc, input, sizes, dim, computeType);
-  Value sum = reduceExpSum(b, loc, input, max, sizes, dim, computeType);
+  Value sum =
+      reduceExpSum(b, loc, input, max, sizes, dim, computeType, sumType);
   return mapWithRowStats(
       b, loc, input, max, sum, dim, init,
       [&](OpBuilder &b, Location l, Value x, Value m, Value s) {
-        Value y = body(b, l, convertFloat(b, l, x, computeType), m, s);
+        Value y = body(b, l, convertFloat(b, l, x, computeType), m,
+                       convertFloat(b, l, s, computeType));
         return convertFloat(b, l, y, outElt);
       });
 }
@@ -142,14 +144,17 @@ Value nn::detail::reduceMax(OpBuilder &b, Location loc, Value input,
 
 Value nn::detail::reduceExpSum(OpBuilder &b, Location loc, Value input,
                                Value max, ArrayRef<OpFoldResult> sizes,
-                               int64_t dim, Type computeType) {
+                               int64_t dim, Type computeType, Type sumType) {
+  if (!sumType)
+    sumType = computeType;
   return reduceAlongDim(
-      b, loc, {input, max}, sizes, dim, computeType, 0.0,
+      b, loc, {input, max}, sizes, dim, sumType, 0.0,
       [&](OpBuilder &b, Location l, ValueRange args) -> Value {
         Value x = convertFloat(b, l, args[0], computeType);
         Value shifted = arith::SubFOp::create(b, l, x, args[1]);
         Value e = math::ExpOp::create(b, l, shifted);
-        return arith::AddFOp::create(b, l, e, args[2]);
+        return arith::AddFOp::create(b, l, convertFloat(b, l, e, sumType),
+                                     args[2]);
       });
 }
 

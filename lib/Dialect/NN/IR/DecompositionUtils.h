@@ -40,9 +40,11 @@ struct AlongDim {
 Value reduceMax(OpBuilder &b, Location loc, Value input,
                 ArrayRef<OpFoldResult> sizes, int64_t dim, Type computeType);
 
-/// sum(exp(x - max)) along `dim` in `computeType`, `max` from reduceMax.
+/// sum(exp(x - max)) along `dim`, the exps in `computeType`, `max` from
+/// reduceMax; added in `sumType` (`computeType` when null).
 Value reduceExpSum(OpBuilder &b, Location loc, Value input, Value max,
-                   ArrayRef<OpFoldResult> sizes, int64_t dim, Type computeType);
+                   ArrayRef<OpFoldResult> sizes, int64_t dim, Type computeType,
+                   Type sumType = {});
 
 /// A reduction along `dim` of `inputs` (the first of the input's rank, the
 /// others reduced) from `initValue`: `combine(elements..., accumulator)`.
@@ -74,10 +76,11 @@ Value mapWithRowStats(OpBuilder &b, Location loc, Value input, Value max,
 /// into `outputType`: max and exp-sum along `dim`, then `body(x, max, sum)`
 /// on each element; for rank 0, `scalarBody(x)`. Both bodies work in the
 /// compute type (LogSoftmaxOp::getComputeType), and their result is rounded
-/// once to the result type.
+/// once to the result type. `sumType` (the compute type when null) is the
+/// type the exp-sum is added in.
 Value decomposeSoftmaxLike(OpBuilder &b, Location loc, Value input, int64_t dim,
                            RankedTensorType outputType, ScalarBody scalarBody,
-                           RowStatsBody body);
+                           RowStatsBody body, Type sumType = {});
 
 /// An uninitialized tensor of `sizes` and `type`'s element type, cast to
 /// `type` where that refines it.

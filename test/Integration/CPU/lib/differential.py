@@ -1,4 +1,5 @@
-"""Differential test generator for nn.logsoftmax and the cross-entropy ops.
+"""Differential test generator for nn.logsoftmax, the cross-entropy ops,
+nn.softmax and nn.logsoftmax_grad.
 
 Generates tensors whose slices along `dim` follow the value patterns of
 patterns.py, at row lengths around every boundary of the CPU and GPU
@@ -20,14 +21,18 @@ positions, the spec's tolerances elsewhere). Paths:
 
   differential.py --tier quick|long [--paths abi,jit,ptx] --work DIR
       [--nn-compile PATH] [--nn-run PATH] [--ptxas PATH] [--seed N]
-      [--ops logsoftmax,cross_entropy,cross_entropy_grad]
+      [--ops logsoftmax,cross_entropy,cross_entropy_grad,softmax,logsoftmax_grad]
 
 --ops picks the ops (default: logsoftmax, as above). cross_entropy and
 cross_entropy_grad run on the abi path only (differential_ce.py: [N, C] and
 [C] logits, every dtype, i64/i32 targets, every reduction, smoothing 0 and
-0.1, ignored targets, against trainref.py); nn-run covers them in
-training-ops.test and the GPU path rejects them. --only, --dtypes and --jobs
-apply to them.
+0.1, ignored targets, against trainref.py); so do softmax and
+logsoftmax_grad (differential_sm.py: ranks 1 to 3, every dim position and
+spelling, static, dynamic and partly dynamic shapes, softmax into every
+wider result type, logsoftmax_grad on real and arbitrary log-softmax
+outputs and adversarial gradients, against trainref.py); nn-run covers
+them in training-ops.test and the GPU path rejects them. --only, --dtypes
+and --jobs apply to them; --pairs also picks softmax's type pairs.
 
 Prints one FAIL line per failing check (with a reproducing description),
 progress per group on long runs, and a summary `N cases, M failed`; exits 1
@@ -50,6 +55,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aot  # noqa: E402
 import differential_ce  # noqa: E402
+import differential_sm  # noqa: E402
 import harness  # noqa: E402
 import nnref  # noqa: E402
 import patterns  # noqa: E402
@@ -384,13 +390,17 @@ def main():
     p.add_argument("--nn-run", default="nn-run")
     p.add_argument("--ptxas", help="default: ptxas on PATH, else /usr/local/cuda/bin/ptxas")
     p.add_argument("--seed", type=int, default=20261130)
-    p.add_argument("--pairs", help="only these element type pairs, e.g. f32-f32,bf16-f32")
+    p.add_argument("--pairs", help="only these element type pairs, e.g. f32-f32,bf16-f32 "
+                   "(logsoftmax and softmax)")
     p.add_argument("--ops", default="logsoftmax",
-                   help="comma-separated: logsoftmax, cross_entropy, cross_entropy_grad")
-    p.add_argument("--dtypes", help="cross-entropy ops: only these logits types, e.g. f32,bf16")
-    p.add_argument("--only", help="cross-entropy ops: only the cases whose label holds this")
+                   help="comma-separated: logsoftmax, cross_entropy, cross_entropy_grad, "
+                   "softmax, logsoftmax_grad")
+    p.add_argument("--dtypes", help="cross-entropy and softmax ops: only these input types, "
+                   "e.g. f32,bf16")
+    p.add_argument("--only", help="cross-entropy and softmax ops: only the cases whose label "
+                   "holds this")
     p.add_argument("--jobs", type=int, default=2,
-                   help="cross-entropy ops: nn-compile processes at a time")
+                   help="cross-entropy and softmax ops: nn-compile processes at a time")
     p.add_argument("--ce-linalg", action="store_true",
                    help="cross-entropy ops: [N, C, 1] logits, through the linalg decomposition "
                    "instead of the vector kernels (checks the generator itself)")
@@ -398,9 +408,9 @@ def main():
     differential_ce.LINALG = opts.ce_linalg
     ops = opts.ops.split(",")
     for op in ops:
-        if op not in ("logsoftmax",) + differential_ce.OPS:
+        if op not in ("logsoftmax",) + differential_ce.OPS + differential_sm.OPS:
             p.error("unknown op %r" % op)
-    # How a failing cross-entropy case is rerun alone.
+    # How a failing cross-entropy or softmax case is rerun alone.
     opts.rerun = " ".join([sys.executable, os.path.abspath(__file__), "--tier", opts.tier,
                            "--paths", "abi", "--ops", opts.ops, "--seed", str(opts.seed),
                            "--work", os.path.abspath(opts.work) + "-rerun", "--nn-compile",
@@ -426,6 +436,8 @@ def main():
             run_ptx(opts, failures)
     if "abi" in paths and set(ops) & set(differential_ce.OPS):
         differential_ce.run_abi(opts, failures, ops)
+    if "abi" in paths and set(ops) & set(differential_sm.OPS):
+        differential_sm.run_abi(opts, failures, ops)
     print("%d cases, %d failed, %.0fs (tier %s, seed %d)" % (
         failures.count, failures.failed, time.time() - start, opts.tier, opts.seed))
     return 1 if failures.failed else 0

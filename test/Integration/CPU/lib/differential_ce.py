@@ -533,6 +533,20 @@ def blame(kernel, call, fn, g, x, t, order, poisoned, reason):
 # Libraries
 # ---------------------------------------------------------------------------
 
+def load_kernels(libs, work, failures):
+    """{function name: its _mlir_ciface_ entry} from the (name, functions,
+    future of compile_library) of every library, a failed compile counted."""
+    kernels = {}
+    for name, chunk, future in libs:
+        path, error = future.result()
+        failures.check("compile %s" % os.path.join(work, name + ".mlir"), error)
+        if path:
+            lib = ctypes.CDLL(path)
+            for fn in chunk:
+                kernels[fn.name] = getattr(lib, "_mlir_ciface_" + fn.name)
+    return kernels
+
+
 def compile_library(nn_compile, work, name, functions):
     """(path or None, error or None)."""
     source = os.path.join(work, name + ".mlir")
@@ -585,14 +599,7 @@ def run_abi(opts, failures, ops):
         for op, dtype, calls, libs in jobs:
             start = time.time()
             before = (failures.count, failures.failed)
-            kernels = {}
-            for name, chunk, future in libs:
-                path, error = future.result()
-                failures.check("compile %s" % os.path.join(work, name + ".mlir"), error)
-                if path:
-                    lib = ctypes.CDLL(path)
-                    for fn in chunk:
-                        kernels[fn.name] = getattr(lib, "_mlir_ciface_" + fn.name)
+            kernels = load_kernels(libs, work, failures)
             for call in calls:
                 if call.fn.name in kernels:
                     run_call(kernels[call.fn.name], call, opts, failures, state)

@@ -18,7 +18,7 @@ SMALLEST_NORMAL = {"f16": 2.0 ** -14, "bf16": 2.0 ** -126, "f32": 2.0 ** -126,
                    "f64": 2.0 ** -1022}
 
 # How far above the lagging reference of the CPU read pass an element may be
-# before the reference moves (kReferenceSlack in LowerLogSoftmaxToVector.cpp),
+# before the reference moves (kReferenceSlack in KernelEmitter.h),
 # and how many leading elements a read step covers at most (2 accumulators x
 # 4 vectors x 16 lanes): the slack patterns keep that many elements low so
 # that the reference settles there first.
