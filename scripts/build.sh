@@ -12,4 +12,10 @@ if [ ! -f build/build.ninja ]; then
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
 fi
-ninja -C build nn-opt nn-run nn-compile
+# The tools, and libNNPlugin.so for a stock mlir-opt where this configuration
+# builds it (not under sanitizers).
+targets="nn-opt nn-run nn-compile"
+if ninja -C build -t targets all 2>/dev/null | grep -q '^NNPlugin:'; then
+  targets="$targets NNPlugin"
+fi
+ninja -C build $targets

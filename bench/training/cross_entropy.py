@@ -107,7 +107,7 @@ def main():
             tt = torch.from_numpy(target)
             x_buf = aot.to_storage(xt.float().numpy().astype(np.float64), dtype)
             loss_buf = np.zeros((), aot.STORAGE[dtype])
-            one = aot.to_storage(np.ones(()), dtype)
+            one = np.array(aot.to_storage(np.ones(()), dtype))
             grad_buf = np.zeros((n, c), aot.STORAGE[dtype])
             descs = [aot.descriptor(a) for a in (x_buf, target, loss_buf, one,
                                                  grad_buf)]
