@@ -235,7 +235,9 @@ Value KernelEmitter::emitCrossEntropyGrad(CrossEntropyGradOp op) {
   };
 
   auto [laneMax, laneSum] = readRow(rows.logits, at, rows.classes);
-  auto [rowMax, rowSum] = finishRowSum(laneMax, laneSum);
+  // Named values, not structured bindings: a lambda below captures rowMax.
+  Value rowMax, rowSum;
+  std::tie(rowMax, rowSum) = finishRowSum(laneMax, laneSum);
   Value invSum = arith::DivFOp::create(b, scalar(1.0), rowSum);
 
   // The sample's factor g: grad_loss (per sample for "none"), over the count
