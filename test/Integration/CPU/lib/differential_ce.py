@@ -429,14 +429,21 @@ def locate(fn, y, ref, atol, rtol, x, t, order):
     return ""
 
 
-def save_repro(work, call, g, x, t, count):
-    """The function and its inputs under WORK/repro, and an nn-run command."""
+def start_repro(work, call, name):
+    """Writes the call's function to WORK/repro/NAME.mlir; returns that path
+    without its suffix and the start of the nn-run command that reruns it."""
     fn = call.fn
-    base = os.path.join(work, "repro", "case%d" % count)
+    base = os.path.join(work, "repro", name)
     os.makedirs(os.path.dirname(base), exist_ok=True)
     with open(base + ".mlir", "w") as f:
         f.write("// %s\n" % call.label() + fn.text())
-    cmd = ["nn-run", base + ".mlir", "--function=" + fn.name, "--threads=2"]
+    return base, ["nn-run", base + ".mlir", "--function=" + fn.name, "--threads=2"]
+
+
+def save_repro(work, call, g, x, t, count):
+    """The function and its inputs under WORK/repro, and an nn-run command."""
+    fn = call.fn
+    base, cmd = start_repro(work, call, "case%d" % count)
     per_sample = "sample" if fn.reduction == "none" else "scalar"
     inputs = ([("g", g, fn.dtype, per_sample)] if g is not None else []) + [
         ("x", x, fn.dtype, "logits"), ("t", t, fn.ttype, "sample")]

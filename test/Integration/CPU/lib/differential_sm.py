@@ -547,11 +547,7 @@ def evaluate(kernel, fn, inputs, described):
 def save_repro(work, call, inputs, count):
     """The function and its inputs under WORK/repro, and an nn-run command."""
     fn = call.fn
-    base = os.path.join(work, "repro", "sm%d" % count)
-    os.makedirs(os.path.dirname(base), exist_ok=True)
-    with open(base + ".mlir", "w") as f:
-        f.write("// %s\n" % call.label() + fn.text())
-    cmd = ["nn-run", base + ".mlir", "--function=" + fn.name, "--threads=2"]
+    base, cmd = differential_ce.start_repro(work, call, "sm%d" % count)
     names = ("x",) if fn.op == "softmax" else ("g", "y")
     for name, values in zip(names, inputs):
         path = "%s.%s.npy" % (base, name)
