@@ -72,18 +72,20 @@ nn::runtime::getFunctionSignature(ModuleOp module, StringRef name) {
 }
 
 llvm::Error nn::runtime::checkArgument(const FunctionSignature &signature,
-                                       unsigned index, const HostTensor &tensor,
+                                       unsigned index, ElementKind kind,
+                                       ArrayRef<int64_t> shape,
                                        StringRef what) {
   const TensorSignature &expected = signature.arguments[index];
-  bool matches = expected.kind == tensor.getKind() &&
-                 expected.shape.size() == tensor.getShape().size();
-  for (auto [want, have] : llvm::zip(expected.shape, tensor.getShape()))
+  bool matches =
+      expected.kind == kind && expected.shape.size() == shape.size();
+  for (auto [want, have] : llvm::zip(expected.shape, shape))
     matches &= ShapedType::isDynamic(want) || want == have;
   if (matches)
     return llvm::Error::success();
-  return llvm::createStringError(
-      what.str() + " is a " + tensor.getTypeString() + ", but argument #" +
-      std::to_string(index) + " is a " + expected.str());
+  TensorSignature given{kind, llvm::to_vector(shape)};
+  return llvm::createStringError(what.str() + " is a " + given.str() +
+                                 ", but argument #" + std::to_string(index) +
+                                 " is a " + expected.str());
 }
 
 /// A memref descriptor as the C interface lays it out: allocated pointer,
@@ -186,26 +188,185 @@ createEngine(ModuleOp module) {
   return engine;
 }
 
-/// Calls `_mlir_ciface_<name>` with one descriptor per argument.
-static llvm::Error
-invoke(ExecutionEngine &engine, StringRef name,
-       llvm::MutableArrayRef<llvm::SmallVector<int64_t>> descriptors) {
+/// Calls the packed entry point `function` of a `_mlir_ciface_` wrapper
+/// with one descriptor per argument.
+static void invoke(CPUExecutable::PackedFunction function,
+                   llvm::MutableArrayRef<llvm::SmallVector<int64_t>> descriptors) {
   llvm::SmallVector<void *> pointers, arguments;
   for (auto &descriptor : descriptors)
     pointers.push_back(descriptor.data());
   for (void *&pointer : pointers)
     arguments.push_back(&pointer);
-  return engine.invokePacked(("_mlir_ciface_" + name).str(), arguments);
+  function(arguments.data());
+}
+
+/// The packed entry point of `_mlir_ciface_<name>`.
+static llvm::Expected<CPUExecutable::PackedFunction>
+lookupEntryPoint(ExecutionEngine &engine, StringRef name) {
+  return engine.lookupPacked(("_mlir_ciface_" + name).str());
+}
+
+CPUExecutable::~CPUExecutable() = default;
+
+llvm::Expected<std::unique_ptr<CPUExecutable>>
+CPUExecutable::compile(ModuleOp module, const CPUPipelineOptions &options,
+                       ArrayRef<std::string> functionNames) {
+  std::unique_ptr<CPUExecutable> executable(new CPUExecutable);
+  if (functionNames.empty()) {
+    for (auto func : module.getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        executable->names.push_back(func.getName().str());
+  } else {
+    executable->names.assign(functionNames.begin(), functionNames.end());
+  }
+  for (const std::string &name : executable->names) {
+    llvm::Expected<FunctionSignature> signature =
+        getFunctionSignature(module, name);
+    if (!signature)
+      return signature.takeError();
+    executable->functions[name].signature = std::move(*signature);
+  }
+  if (!options.emitCInterface)
+    return llvm::createStringError(
+        "running needs the C interface (emit-c-interface=true)");
+  for (const std::string &name : executable->names) {
+    llvm::Expected<int64_t> numDynamicDims =
+        addResultDimsFunction(module, name);
+    if (!numDynamicDims)
+      return numDynamicDims.takeError();
+    executable->functions[name].numDynamicDims = *numDynamicDims;
+  }
+
+  PassManager pm(module.getContext());
+  buildCPUPipeline(pm, options);
+  if (failed(pm.run(module)))
+    return llvm::createStringError(
+        executable->names.size() == 1
+            ? "lowering @" + executable->names.front() + " for the CPU failed"
+            : std::string("lowering the module for the CPU failed"));
+  auto engine = createEngine(module);
+  if (!engine)
+    return engine.takeError();
+  executable->engine = std::move(*engine);
+  // Looked up once: a lookup takes the JIT's session lock.
+  for (auto &[name, function] : executable->functions) {
+    auto entry = lookupEntryPoint(*executable->engine, name);
+    if (!entry)
+      return entry.takeError();
+    function.entry = *entry;
+    if (function.numDynamicDims) {
+      auto dims = lookupEntryPoint(*executable->engine,
+                                   getResultDimsFunctionName(name));
+      if (!dims)
+        return dims.takeError();
+      function.resultDimsEntry = *dims;
+    }
+  }
+  return executable;
+}
+
+const CPUExecutable::Function *CPUExecutable::lookup(StringRef name) const {
+  auto it = functions.find(name);
+  return it == functions.end() ? nullptr : &it->second;
+}
+
+const FunctionSignature *CPUExecutable::getSignature(StringRef name) const {
+  const Function *function = lookup(name);
+  return function ? &function->signature : nullptr;
+}
+
+/// An error for a function that `executable` does not expose.
+static llvm::Error noSuchFunction(const CPUExecutable &executable,
+                                  StringRef name) {
+  std::string available;
+  for (const std::string &f : executable.getFunctionNames())
+    available += (available.empty() ? "@" : ", @") + f;
+  return llvm::createStringError(
+      "no function @" + name.str() + " to call" +
+      (available.empty() ? std::string() : " (there is " + available + ")"));
+}
+
+llvm::Expected<llvm::SmallVector<llvm::SmallVector<int64_t>>>
+CPUExecutable::getResultShapes(StringRef name,
+                               ArrayRef<TensorRef> inputs) const {
+  const Function *function = lookup(name);
+  if (!function)
+    return noSuchFunction(*this, name);
+  const FunctionSignature &signature = function->signature;
+  if (inputs.size() != signature.arguments.size())
+    return llvm::createStringError(
+        "@" + name.str() + " takes " +
+        std::to_string(signature.arguments.size()) + " argument(s) but " +
+        std::to_string(inputs.size()) + " input(s) were given");
+  for (auto [i, input] : llvm::enumerate(inputs))
+    if (llvm::Error err = checkArgument(signature, i, input.kind, input.shape,
+                                        "input #" + std::to_string(i)))
+      return std::move(err);
+
+  // Static sizes come from the signature, dynamic ones from the generated
+  // function, in order.
+  std::vector<int64_t> dynamicDims(
+      std::max<int64_t>(function->numDynamicDims, 1));
+  if (function->numDynamicDims) {
+    llvm::SmallVector<llvm::SmallVector<int64_t>> descriptors;
+    for (const TensorRef &input : inputs)
+      descriptors.push_back(makeDescriptor(input.data, input.shape));
+    descriptors.push_back(
+        makeDescriptor(dynamicDims.data(), function->numDynamicDims));
+    invoke(function->resultDimsEntry, descriptors);
+  }
+  llvm::SmallVector<llvm::SmallVector<int64_t>> shapes;
+  size_t nextDynamic = 0;
+  for (const TensorSignature &result : signature.results) {
+    llvm::SmallVector<int64_t> shape(result.shape);
+    for (int64_t &size : shape)
+      if (ShapedType::isDynamic(size))
+        size = dynamicDims[nextDynamic++];
+    shapes.push_back(std::move(shape));
+  }
+  return shapes;
+}
+
+llvm::Error CPUExecutable::call(StringRef name, ArrayRef<TensorRef> inputs,
+                                ArrayRef<TensorRef> results) const {
+  auto shapes = getResultShapes(name, inputs);
+  if (!shapes)
+    return shapes.takeError();
+  const FunctionSignature &signature = lookup(name)->signature;
+  if (results.size() != shapes->size())
+    return llvm::createStringError(
+        "@" + name.str() + " has " + std::to_string(shapes->size()) +
+        " result(s) but " + std::to_string(results.size()) +
+        " output buffer(s) were given");
+  for (auto [i, result] : llvm::enumerate(results)) {
+    TensorSignature expected{signature.results[i].kind, (*shapes)[i]};
+    if (result.kind != expected.kind ||
+        result.shape != ArrayRef<int64_t>(expected.shape))
+      return llvm::createStringError(
+          "output #" + std::to_string(i) + " is a " +
+          TensorSignature{result.kind, llvm::to_vector(result.shape)}.str() +
+          ", but result #" + std::to_string(i) + " is a " + expected.str());
+  }
+  llvm::SmallVector<llvm::SmallVector<int64_t>> descriptors;
+  for (const TensorRef &tensor : llvm::concat<const TensorRef>(inputs, results))
+    descriptors.push_back(makeDescriptor(tensor.data, tensor.shape));
+  invoke(lookup(name)->entry, descriptors);
+  return llvm::Error::success();
 }
 
 llvm::Expected<llvm::SmallVector<HostTensor>>
 nn::runtime::runFunctionOnCPU(ModuleOp module, StringRef name,
                               ArrayRef<HostTensor> inputs,
                               const CPUPipelineOptions &options) {
+  // The function and inputs are checked before anything is compiled.
   llvm::Expected<FunctionSignature> signature =
       getFunctionSignature(module, name);
   if (!signature)
     return signature.takeError();
+  llvm::SmallVector<TensorRef> inputRefs;
+  for (const HostTensor &input : inputs)
+    inputRefs.push_back({input.getKind(), input.getShape(),
+                         const_cast<void *>(input.getData())});
   if (inputs.size() != signature->arguments.size())
     return llvm::createStringError(
         "@" + name.str() + " takes " +
@@ -215,54 +376,28 @@ nn::runtime::runFunctionOnCPU(ModuleOp module, StringRef name,
     if (llvm::Error err =
             checkArgument(*signature, i, input, "input #" + std::to_string(i)))
       return std::move(err);
-  if (!options.emitCInterface)
-    return llvm::createStringError(
-        "running needs the C interface (emit-c-interface=true)");
 
-  llvm::Expected<int64_t> numDynamicDims = addResultDimsFunction(module, name);
-  if (!numDynamicDims)
-    return numDynamicDims.takeError();
-
-  PassManager pm(module.getContext());
-  buildCPUPipeline(pm, options);
-  if (failed(pm.run(module)))
-    return llvm::createStringError("lowering @" + name.str() +
-                                   " for the CPU failed");
-  auto engine = createEngine(module);
-  if (!engine)
-    return engine.takeError();
-
-  llvm::SmallVector<llvm::SmallVector<int64_t>> descriptors;
-  for (const HostTensor &input : inputs)
-    descriptors.push_back(
-        makeDescriptor(const_cast<void *>(input.getData()), input.getShape()));
-
-  // Sizes of the results: static ones from the signature, dynamic ones from
-  // the generated function, in order.
-  std::vector<int64_t> dynamicDims(std::max<int64_t>(*numDynamicDims, 1));
-  if (*numDynamicDims) {
-    descriptors.push_back(makeDescriptor(dynamicDims.data(), *numDynamicDims));
-    if (llvm::Error err =
-            invoke(**engine, getResultDimsFunctionName(name), descriptors))
-      return std::move(err);
-    descriptors.pop_back();
-  }
+  auto executable =
+      CPUExecutable::compile(module, options, {std::string(name)});
+  if (!executable)
+    return executable.takeError();
+  auto shapes = (*executable)->getResultShapes(name, inputRefs);
+  if (!shapes)
+    return shapes.takeError();
   llvm::SmallVector<HostTensor> results;
-  size_t nextDynamic = 0;
-  for (const TensorSignature &result : signature->results) {
-    llvm::SmallVector<int64_t> shape(result.shape);
-    for (int64_t &size : shape)
-      if (ShapedType::isDynamic(size))
-        size = dynamicDims[nextDynamic++];
+  llvm::SmallVector<TensorRef> resultRefs;
+  for (auto [result, shape] : llvm::zip(signature->results, *shapes)) {
     llvm::Expected<HostTensor> tensor = HostTensor::create(result.kind, shape);
     if (!tensor)
       return llvm::createStringError("result #" +
                                      std::to_string(results.size()) + ": " +
                                      llvm::toString(tensor.takeError()));
     results.push_back(std::move(*tensor));
-    descriptors.push_back(makeDescriptor(results.back().getData(), shape));
   }
-  if (llvm::Error err = invoke(**engine, name, descriptors))
+  for (HostTensor &result : results)
+    resultRefs.push_back(
+        {result.getKind(), result.getShape(), result.getData()});
+  if (llvm::Error err = (*executable)->call(name, inputRefs, resultRefs))
     return std::move(err);
   return results;
 }
