@@ -85,14 +85,22 @@ struct RaiseDecomposedLogSoftmax : OpInterfaceRewritePattern<linalg::LinalgOp> {
       return failure();
     // x may itself be computed by linalg ops (a bias add, say): evaluate
     // again with x's tensor opaque, so that only the log-softmax steps count
-    // as intermediates.
+    // as intermediates. That can move x: with x opaque, a truncf of it is a
+    // rounded input, not a step (see evalScalar), and the rounded tensor
+    // becomes x. Each move goes one op closer to the root.
     Value x = first.getTensorOf(match->first);
-    if (!x)
-      return failure();
-    Evaluator evaluator(ctx, x);
-    te = evaluator.evalLinalg(root, 0);
-    match = te ? matchLogSoftmax(ctx, te->expr) : std::nullopt;
-    if (!match || match->first->kind != Kind::Leaf || match->first->leaf != x)
+    std::optional<Evaluator> evaluator;
+    for (int attempt = 0; x && attempt < 3; ++attempt) {
+      evaluator.emplace(ctx, x);
+      te = evaluator->evalLinalg(root, 0);
+      match = te ? matchLogSoftmax(ctx, te->expr) : std::nullopt;
+      if (!match || match->first->kind != Kind::Leaf ||
+          match->first->leaf == x)
+        break;
+      x = match->first->leaf;
+    }
+    if (!x || !match || match->first->kind != Kind::Leaf ||
+        match->first->leaf != x)
       return failure();
     int64_t dim = match->second;
 
@@ -108,10 +116,19 @@ struct RaiseDecomposedLogSoftmax : OpInterfaceRewritePattern<linalg::LinalgOp> {
             input.getElementType(), resultType.getElementType()))
       return failure();
 
-    // Intermediate values used elsewhere must stay: then nothing is raised.
-    const llvm::SetVector<Operation *> &ops = evaluator.getInterpreted();
+    // Intermediate values used elsewhere must stay: then nothing is raised,
+    // since the log-softmax would be computed twice. A copy of x (its extf,
+    // shared by several log-softmaxes of x) may stay.
+    const llvm::SetVector<Operation *> &ops = evaluator->getInterpreted();
+    const Expr *xLeaf = ctx.get(Kind::Leaf, nullptr, nullptr, -1, x);
+    auto isCopyOfX = [&](Operation *op) {
+      return llvm::all_of(op->getResults(), [&](Value result) {
+        std::optional<TensorExpr> value = evaluator->lookup(result);
+        return value && value->expr == xLeaf;
+      });
+    };
     for (Operation *op : ops) {
-      if (op == root.getOperation())
+      if (op == root.getOperation() || isCopyOfX(op))
         continue;
       for (Operation *user : op->getUsers())
         if (!ops.contains(user))

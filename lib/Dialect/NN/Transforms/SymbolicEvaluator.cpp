@@ -68,10 +68,17 @@ const Expr *Evaluator::evalScalar(Value value, Block &body,
     return unary(Kind::Exp);
   if (isa<math::LogOp>(op))
     return unary(Kind::Log);
-  // Precision changes are taken as the exact value: nn.logsoftmax computes
-  // at least as precisely as any of them.
-  if (isa<arith::ExtFOp, arith::TruncFOp>(op))
+  // Precision changes inside the graph are taken as the exact value:
+  // nn.logsoftmax computes at least as precisely as any of them. Not a
+  // truncf of a leaf, though: that rounds the input itself (torch-mlir
+  // rounds a 16-bit model's f32 logits before their log-softmax), and the
+  // rounded tensor must be x.
+  if (isa<arith::ExtFOp>(op))
     return operand(0);
+  if (isa<arith::TruncFOp>(op)) {
+    const Expr *x = operand(0);
+    return x && x->kind != Kind::Leaf ? x : nullptr;
+  }
   // torch-mlir scales the subtrahend by alpha = 1.
   if (isa<arith::MulFOp>(op)) {
     if (matchPattern(op->getOperand(1), m_OneFloat()))
@@ -230,7 +237,12 @@ std::optional<TensorExpr> Evaluator::evalExpand(tensor::ExpandShapeOp expand) {
         carriers.push_back(i);
     if (carriers.empty() && group.size() == 1)
       carriers.push_back(group[0]);
-    if (source->dims[k] == kBroadcastDim)
+    // A group of unit dimensions expands a source dimension of size 1: the
+    // value does not vary along it, whichever dimension of x that is
+    // (torch-mlir's keepdim reshape at batch 1, tensor<1xf32> to
+    // tensor<1x1xf32>).
+    if (source->dims[k] == kBroadcastDim ||
+        (carriers.empty() && group.size() > 1))
       carriers.clear();
     else if (carriers.size() != 1)
       return std::nullopt;

@@ -140,6 +140,11 @@ public:
   std::optional<TensorExpr> evalLinalg(linalg::LinalgOp op,
                                        unsigned resultNumber);
 
+  /// The expression `value` evaluated to, if it has been evaluated.
+  std::optional<TensorExpr> lookup(Value value) const {
+    return memo.lookup(value);
+  }
+
   /// The ops whose results were interpreted rather than taken as leaves.
   const llvm::SetVector<Operation *> &getInterpreted() const {
     return interpreted;

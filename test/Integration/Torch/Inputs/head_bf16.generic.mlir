@@ -1,0 +1,137 @@
+#map = affine_map<(d0) -> (d0)>
+#map1 = affine_map<(d0, d1) -> (d0, d1)>
+#map2 = affine_map<(d0, d1, d2) -> (d0, d2)>
+#map3 = affine_map<(d0, d1, d2) -> (d2, d1)>
+#map4 = affine_map<(d0, d1, d2) -> (d0, d1)>
+#map5 = affine_map<(d0, d1) -> (d1)>
+#map6 = affine_map<(d0, d1) -> (d0)>
+#map7 = affine_map<(d0, d1) -> (d0, 0)>
+"builtin.module"() ({
+  "func.func"() <{function_type = (tensor<4x16xbf16>) -> tensor<4x10xbf16>, sym_name = "main"}> ({
+  ^bb0(%arg0: tensor<4x16xbf16>):
+    %0 = "arith.constant"() <{value = 0.000000e+00 : f32}> : () -> f32
+    %1 = "arith.constant"() <{value = 0 : i64}> : () -> i64
+    %2 = "arith.constant"() <{value = 0xFF800000 : f32}> : () -> f32
+    %3 = "arith.constant"() <{value = dense_resource<torch_tensor_10_torch.bfloat16> : tensor<10xbf16>}> : () -> tensor<10xbf16>
+    %4 = "arith.constant"() <{value = dense_resource<torch_tensor_10_16_torch.bfloat16> : tensor<10x16xbf16>}> : () -> tensor<10x16xbf16>
+    %5 = "tensor.empty"() : () -> tensor<16x10xbf16>
+    %6 = "linalg.transpose"(%4, %5) <{permutation = array<i64: 1, 0>}> ({
+    ^bb0(%arg44: bf16, %arg45: bf16):
+      "linalg.yield"(%arg44) : (bf16) -> ()
+    }) : (tensor<10x16xbf16>, tensor<16x10xbf16>) -> tensor<16x10xbf16>
+    %7 = "tensor.empty"() : () -> tensor<10xf32>
+    %8 = "linalg.generic"(%3, %7) <{indexing_maps = [#map, #map], iterator_types = [#linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg42: bf16, %arg43: f32):
+      %53 = "arith.extf"(%arg42) : (bf16) -> f32
+      "linalg.yield"(%53) : (f32) -> ()
+    }) : (tensor<10xbf16>, tensor<10xf32>) -> tensor<10xf32>
+    %9 = "tensor.empty"() : () -> tensor<4x16xf32>
+    %10 = "linalg.generic"(%arg0, %9) <{indexing_maps = [#map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg40: bf16, %arg41: f32):
+      %52 = "arith.extf"(%arg40) : (bf16) -> f32
+      "linalg.yield"(%52) : (f32) -> ()
+    }) : (tensor<4x16xbf16>, tensor<4x16xf32>) -> tensor<4x16xf32>
+    %11 = "tensor.empty"() : () -> tensor<16x10xf32>
+    %12 = "linalg.generic"(%6, %11) <{indexing_maps = [#map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg38: bf16, %arg39: f32):
+      %51 = "arith.extf"(%arg38) : (bf16) -> f32
+      "linalg.yield"(%51) : (f32) -> ()
+    }) : (tensor<16x10xbf16>, tensor<16x10xf32>) -> tensor<16x10xf32>
+    %13 = "tensor.empty"() : () -> tensor<4x10xf32>
+    %14 = "linalg.fill"(%0, %13) <{operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg36: f32, %arg37: f32):
+      "linalg.yield"(%arg36) : (f32) -> ()
+    }) : (f32, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %15 = "linalg.matmul"(%10, %12, %14) <{indexing_maps = [#map2, #map3, #map4], operandSegmentSizes = array<i32: 2, 1>}> ({
+    ^bb0(%arg33: f32, %arg34: f32, %arg35: f32):
+      %49 = "arith.mulf"(%arg33, %arg34) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+      %50 = "arith.addf"(%arg35, %49) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+      "linalg.yield"(%50) : (f32) -> ()
+    }) : (tensor<4x16xf32>, tensor<16x10xf32>, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %16 = "linalg.generic"(%8, %13) <{indexing_maps = [#map5, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg31: f32, %arg32: f32):
+      "linalg.yield"(%arg31) : (f32) -> ()
+    }) : (tensor<10xf32>, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %17 = "linalg.generic"(%15, %16, %13) <{indexing_maps = [#map1, #map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 2, 1>}> ({
+    ^bb0(%arg28: f32, %arg29: f32, %arg30: f32):
+      %48 = "arith.addf"(%arg28, %arg29) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+      "linalg.yield"(%48) : (f32) -> ()
+    }) : (tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %18 = "tensor.empty"() : () -> tensor<4x10xbf16>
+    %19 = "linalg.generic"(%17, %18) <{indexing_maps = [#map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg26: f32, %arg27: bf16):
+      %47 = "arith.truncf"(%arg26) : (f32) -> bf16
+      "linalg.yield"(%47) : (bf16) -> ()
+    }) : (tensor<4x10xf32>, tensor<4x10xbf16>) -> tensor<4x10xbf16>
+    %20 = "linalg.generic"(%19, %13) <{indexing_maps = [#map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg24: bf16, %arg25: f32):
+      %46 = "arith.extf"(%arg24) : (bf16) -> f32
+      "linalg.yield"(%46) : (f32) -> ()
+    }) : (tensor<4x10xbf16>, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %21 = "tensor.empty"() : () -> tensor<4xi64>
+    %22 = "linalg.fill"(%1, %21) <{operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg22: i64, %arg23: i64):
+      "linalg.yield"(%arg22) : (i64) -> ()
+    }) : (i64, tensor<4xi64>) -> tensor<4xi64>
+    %23 = "tensor.empty"() : () -> tensor<4xf32>
+    %24 = "linalg.fill"(%2, %23) <{operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg20: f32, %arg21: f32):
+      "linalg.yield"(%arg20) : (f32) -> ()
+    }) : (f32, tensor<4xf32>) -> tensor<4xf32>
+    %25:2 = "linalg.generic"(%20, %24, %22) <{indexing_maps = [#map1, #map6, #map6], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<reduction>], operandSegmentSizes = array<i32: 1, 2>}> ({
+    ^bb0(%arg17: f32, %arg18: f32, %arg19: i64):
+      %41 = "linalg.index"() <{dim = 1 : i64}> : () -> index
+      %42 = "arith.index_cast"(%41) : (index) -> i64
+      %43 = "arith.maximumf"(%arg17, %arg18) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+      %44 = "arith.cmpf"(%arg17, %arg18) <{fastmath = #arith.fastmath<none>, predicate = 2 : i64}> : (f32, f32) -> i1
+      %45 = "arith.select"(%44, %42, %arg19) : (i1, i64, i64) -> i64
+      "linalg.yield"(%43, %45) : (f32, i64) -> ()
+    }) : (tensor<4x10xf32>, tensor<4xf32>, tensor<4xi64>) -> (tensor<4xf32>, tensor<4xi64>)
+    %26 = "tensor.expand_shape"(%25#0) <{reassociation = [[0, 1]], static_output_shape = array<i64: 4, 1>}> : (tensor<4xf32>) -> tensor<4x1xf32>
+    %27 = "linalg.generic"(%20, %26, %13) <{indexing_maps = [#map1, #map7, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 2, 1>}> ({
+    ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+      %40 = "arith.subf"(%arg14, %arg15) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+      "linalg.yield"(%40) : (f32) -> ()
+    }) : (tensor<4x10xf32>, tensor<4x1xf32>, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %28 = "linalg.generic"(%27, %13) <{indexing_maps = [#map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg12: f32, %arg13: f32):
+      %39 = "math.exp"(%arg12) <{fastmath = #arith.fastmath<none>}> : (f32) -> f32
+      "linalg.yield"(%39) : (f32) -> ()
+    }) : (tensor<4x10xf32>, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %29 = "tensor.empty"() : () -> tensor<4x1xf32>
+    %30 = "linalg.fill"(%0, %29) <{operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg10: f32, %arg11: f32):
+      "linalg.yield"(%arg10) : (f32) -> ()
+    }) : (f32, tensor<4x1xf32>) -> tensor<4x1xf32>
+    %31 = "linalg.generic"(%28, %30) <{indexing_maps = [#map1, #map7], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<reduction>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg8: f32, %arg9: f32):
+      %38 = "arith.addf"(%arg8, %arg9) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+      "linalg.yield"(%38) : (f32) -> ()
+    }) : (tensor<4x10xf32>, tensor<4x1xf32>) -> tensor<4x1xf32>
+    %32 = "linalg.generic"(%31, %29) <{indexing_maps = [#map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg6: f32, %arg7: f32):
+      %37 = "math.log"(%arg6) <{fastmath = #arith.fastmath<none>}> : (f32) -> f32
+      "linalg.yield"(%37) : (f32) -> ()
+    }) : (tensor<4x1xf32>, tensor<4x1xf32>) -> tensor<4x1xf32>
+    %33 = "linalg.generic"(%27, %32, %13) <{indexing_maps = [#map1, #map7, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 2, 1>}> ({
+    ^bb0(%arg3: f32, %arg4: f32, %arg5: f32):
+      %36 = "arith.subf"(%arg3, %arg4) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+      "linalg.yield"(%36) : (f32) -> ()
+    }) : (tensor<4x10xf32>, tensor<4x1xf32>, tensor<4x10xf32>) -> tensor<4x10xf32>
+    %34 = "linalg.generic"(%33, %18) <{indexing_maps = [#map1, #map1], iterator_types = [#linalg.iterator_type<parallel>, #linalg.iterator_type<parallel>], operandSegmentSizes = array<i32: 1, 1>}> ({
+    ^bb0(%arg1: f32, %arg2: bf16):
+      %35 = "arith.truncf"(%arg1) : (f32) -> bf16
+      "linalg.yield"(%35) : (bf16) -> ()
+    }) : (tensor<4x10xf32>, tensor<4x10xbf16>) -> tensor<4x10xbf16>
+    "func.return"(%34) : (tensor<4x10xbf16>) -> ()
+  }) : () -> ()
+}) : () -> ()
+
+{-#
+  dialect_resources: {
+    builtin: {
+      torch_tensor_10_torch.bfloat16: "0x0200000045BD49BD66BE5DBE20BD543BE9BDC13D66BE8ABC",
+      torch_tensor_10_16_torch.bfloat16: "0x02000000F5BA093E53BE3CBEC5BD893DA2BB4B3EB6BC873D9BBD49BD75BE2ABED3BD183CCA3D1A3E2EBEDFBDBA3D553E53BD403E25BDD93C683E6DBE21BE82BDC8BD5D3E26BEECBD33BE70BE15BE5C3EE43DF83D573C03BE2D3D6FBE39BE04BE223E163EE3BD14BC243E7E3ECB3D0A3D2C3E17BE3F3D46BE31BE04BEE83DCE3D18BE9B3D0D3E01BD1C3C6D3D1F3E763E45BEBCBDC93D543E5F3E623E4C3D5FBEBC3C20BE6FBE633E433E7FBE403D2DBD29BDEABDC53D18BEBC3D013E373EBF3D7DBE26BE003E563D48BE13BE713E2C3EDFBD81BD74BE93BB41BE45BE62BC1A3DD2BD183E1CBE683E2F3E58BE7FBD393C153D733DC93D753CFABDF23D76BE18BE80BDF9BDB3BD52BE5ABD5B3D27BE52BC373ED3BCE43BB1BC4F3D233E723E233E733E94BC66BEF3BD2E3ED4BAFEBD44BE70BE58BE50BD0C3E0A3E77BE203E48BE58BDD0BD"
+    }
+  }
+#-}
