@@ -168,6 +168,40 @@ def models():
         def forward(self, a, b, c):
             return F.log_softmax(a, 0), F.log_softmax(b, 1), F.log_softmax(c, -1)
 
+    class Softmax(nn.Module):
+        """torch.softmax of one tensor over dims 0, 1 and -1."""
+
+        def forward(self, x):
+            return torch.softmax(x, 0), torch.softmax(x, 1), torch.softmax(x, -1)
+
+    class SoftmaxLast(nn.Module):
+        def forward(self, x):
+            return torch.softmax(x, -1)
+
+    class LogSoftmaxGrad(nn.Module):
+        """aten._log_softmax_backward_data(grad_output, output, dim,
+        input_dtype), the gradient of log_softmax, over dims 1 and 0."""
+
+        def __init__(self, dtype):
+            super().__init__()
+            self.dtype = dtype
+
+        def forward(self, grad_output, output):
+            grad = torch.ops.aten._log_softmax_backward_data
+            return grad(grad_output, output, 1, self.dtype), grad(grad_output, output, 0, self.dtype)
+
+    class NllLogSoftmax(nn.Module):
+        def __init__(self, reduction):
+            super().__init__()
+            self.reduction = reduction
+
+        def forward(self, logits, target):
+            return F.nll_loss(F.log_softmax(logits, 1), target, reduction=self.reduction)
+
+    class CrossEntropySmooth(nn.Module):
+        def forward(self, logits, target):
+            return F.cross_entropy(logits, target, label_smoothing=0.1)
+
     def seeded(cls, dtype=torch.float32):
         torch.manual_seed(0)
         return cls().to(dtype).eval()
@@ -215,6 +249,50 @@ def models():
         a, b, c = (rand(s, (3, 4, 5), dtype, scale=4.0, offset=20.0) for s in (8, 9, 10))
         result.append(("dims_split_" + tag, "log_softmax(a, 0), (b, 1), (c, -1), " + tag,
                        seeded(DimsSplit), (a, b, c), None, [("", {"a": a, "b": b, "c": c})]))
+
+    # "masked": -inf entries, among them all of x[1, 2, :] (so softmax over
+    # dim -1 of that slice is NaN; over dims 0 and 1 it holds one -inf).
+    for tag, dtype in (("f32", torch.float32), ("bf16", torch.bfloat16)):
+        x = rand(12, (3, 4, 5), dtype, scale=4.0, offset=20.0)
+        cases = [("", {"x": x})]
+        if tag == "f32":
+            masked = x.clone()
+            masked[1, 2, :] = float("-inf")
+            masked[0, 0, 1] = masked[2, 3, 4] = masked[0, 1, 0] = float("-inf")
+            cases.append(("masked", {"x": masked}))
+        result.append(("softmax_" + tag, "torch.softmax(x, 0), (x, 1), (x, -1), " + tag,
+                       seeded(Softmax, dtype), (x,), None, cases))
+    x4, x7 = rand(13, (4, 10), torch.float32, scale=2.0), rand(14, (7, 10), torch.float32, scale=2.0)
+    result.append(("softmax_dyn_f32", "torch.softmax(x, -1), f32, x: ?x10, dynamic batch",
+                   seeded(SoftmaxLast), (x4,), {"x": {0: Dim("batch", min=1, max=1024)}},
+                   [("b4", {"x": x4}), ("b7", {"x": x7})]))
+
+    # output: log_softmax (dim 1) of random logits, as in a backward pass.
+    for tag, dtype in (("f32", torch.float32), ("bf16", torch.bfloat16)):
+        grad_output = rand(15, (4, 10), dtype)
+        output = F.log_softmax(rand(16, (4, 10), torch.float32, scale=2.0), 1).to(dtype)
+        result.append(("logsoftmax_grad_" + tag,
+                       "aten._log_softmax_backward_data(grad_output, output, 1, %s), (..., 0, %s), %s"
+                       % (dtype, dtype, tag),
+                       seeded(lambda: LogSoftmaxGrad(dtype), dtype), (grad_output, output), None,
+                       [("", {"grad_output": grad_output, "output": output})]))
+
+    # "ignored": every target is ignore_index ("mean": 0/0 = NaN; "sum": 0).
+    logits = rand(17, (6, 10), torch.float32, scale=2.0)
+    target = torch.tensor([3, -100, 9, 0, 7, 3], dtype=torch.int64)  # -100: ignore_index
+    ignored = torch.full((6,), -100, dtype=torch.int64)
+    for reduction in ("mean", "sum", "none"):
+        result.append(("nll_logsoftmax_%s_f32" % reduction,
+                       "F.nll_loss(F.log_softmax(logits, 1), target, reduction=\"%s\"), f32"
+                       % reduction,
+                       seeded(lambda: NllLogSoftmax(reduction)), (logits, target), None,
+                       [("", {"logits": logits, "target": target}),
+                        ("ignored", {"logits": logits, "target": ignored})]))
+    result.append(("cross_entropy_smooth_f32",
+                   "F.cross_entropy(logits, target, label_smoothing=0.1), mean, f32",
+                   seeded(CrossEntropySmooth), (logits, target), None,
+                   [("", {"logits": logits, "target": target}),
+                    ("ignored", {"logits": logits, "target": ignored})]))
     return result
 
 

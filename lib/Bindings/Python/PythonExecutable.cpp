@@ -13,6 +13,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <mutex>
+
 using namespace mlir;
 using namespace mlir::nn::runtime;
 using nn_python::Buffer;
@@ -136,7 +138,10 @@ nn_python::compile(const std::string &text, const std::string &sourceName,
   };
   // A crash in the packaged MLIR (some malformed input crashes its parsers)
   // must not take the interpreter with it. The signal handlers are
-  // process-wide, so they are installed only while compiling.
+  // process-wide, so they are installed only while compiling, and one
+  // compilation at a time (another thread's Disable would drop them).
+  static std::mutex compileMutex;
+  std::lock_guard<std::mutex> lock(compileMutex);
   llvm::CrashRecoveryContext::Enable();
   llvm::CrashRecoveryContext context;
   bool finished = context.RunSafely(body);

@@ -152,3 +152,19 @@ class DLPackOnly:
 def test_dlpack_argument(lib):
     x = np.random.default_rng(5).standard_normal((2, 7)).astype(np.float32)
     np.testing.assert_array_equal(lib.main(DLPackOnly(x)), lib.main(x))
+
+
+def test_compile_from_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(i):
+        if i % 2:
+            with pytest.raises(nn_mlir.CompileError, match="dim"):
+                nn_mlir.compile(MODULE.replace("dim = 1", "dim = 7"))
+            return None
+        return nn_mlir.compile(MODULE).main(np.eye(3, dtype=np.float32))
+
+    with ThreadPoolExecutor(4) as pool:
+        results = [r for r in pool.map(work, range(8)) if r is not None]
+    for y in results:
+        np.testing.assert_array_equal(y, results[0])

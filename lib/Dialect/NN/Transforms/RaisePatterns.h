@@ -11,9 +11,11 @@
 
 namespace mlir::nn {
 
-/// Adds the pattern that raises a linalg graph computing log-softmax (the
-/// torch-mlir style decomposition, fused or not) to nn.logsoftmax.
-void populateRaiseDecomposedLogSoftmaxPatterns(RewritePatternSet &patterns);
+/// Adds the pattern that raises a linalg graph computing log-softmax,
+/// softmax or the log-softmax gradient (the torch-mlir style
+/// decompositions, fused or not) to nn.logsoftmax, nn.softmax or
+/// nn.logsoftmax_grad.
+void populateRaiseDecomposedPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::nn
 

@@ -115,7 +115,7 @@ struct RaiseToNNPass : nn::impl::RaiseToNNPassBase<RaiseToNNPass> {
     RewritePatternSet patterns(&getContext());
     patterns.add<RaiseTensorLogOfSoftmax, RaiseGenericLogOfSoftmax,
                  RaiseTosaLogSoftmax>(&getContext());
-    nn::populateRaiseDecomposedLogSoftmaxPatterns(patterns);
+    nn::populateRaiseDecomposedPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

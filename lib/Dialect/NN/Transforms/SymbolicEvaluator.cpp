@@ -85,8 +85,10 @@ const Expr *Evaluator::evalScalar(Value value, Block &body,
       return operand(0);
     if (matchPattern(op->getOperand(0), m_OneFloat()))
       return operand(1);
-    return nullptr;
+    return binary(Kind::Mul);
   }
+  if (isa<arith::DivFOp>(op))
+    return binary(Kind::Div);
   // select(a > b, a, b) and select(a < b, b, a) are max(a, b).
   if (auto select = dyn_cast<arith::SelectOp>(op)) {
     auto cmp = select.getCondition().getDefiningOp<arith::CmpFOp>();

@@ -26,7 +26,19 @@ namespace mlir::nn::detail {
 
 /// A scalar expression: the value at one point of x's index space.
 struct Expr {
-  enum class Kind { Leaf, Acc, Sub, Add, Max, Exp, Log, ReduceMax, ReduceSum };
+  enum class Kind {
+    Leaf,
+    Acc,
+    Sub,
+    Add,
+    Mul,
+    Div,
+    Max,
+    Exp,
+    Log,
+    ReduceMax,
+    ReduceSum
+  };
   Kind kind;
   const Expr *lhs = nullptr;
   const Expr *rhs = nullptr;
@@ -38,6 +50,8 @@ struct Expr {
   uint64_t deps = 0;
   /// Whether the reduction accumulator (Acc) occurs in the expression.
   bool hasAcc = false;
+  /// Whether a ReduceMax or ReduceSum occurs in the expression.
+  bool hasReduction = false;
 };
 using Kind = Expr::Kind;
 
@@ -63,14 +77,17 @@ public:
       if (operand) {
         e.deps |= operand->deps;
         e.hasAcc |= operand->hasAcc;
+        e.hasReduction |= operand->hasReduction;
       }
     }
     if (kind == Kind::Leaf)
       e.deps = maskOfRank(cast<RankedTensorType>(leaf.getType()).getRank());
     if (kind == Kind::Acc)
       e.hasAcc = true;
-    if (kind == Kind::ReduceMax || kind == Kind::ReduceSum)
+    if (kind == Kind::ReduceMax || kind == Kind::ReduceSum) {
       e.deps &= ~(uint64_t(1) << dim);
+      e.hasReduction = true;
+    }
     return &e;
   }
 
@@ -98,8 +115,8 @@ struct TensorExpr {
 /// Evaluates tensors symbolically, remembering which ops it interpreted.
 class Evaluator {
 public:
-  /// `opaque`, if given, is taken as a leaf even when linalg computes it.
-  explicit Evaluator(ExprContext &ctx, Value opaque = {})
+  /// The `opaque` values are taken as leaves even when linalg computes them.
+  explicit Evaluator(ExprContext &ctx, ArrayRef<Value> opaque = {})
       : ctx(ctx), opaque(opaque) {}
 
   /// The expression of `value`; opaque values become leaves. Fails only for
@@ -111,7 +128,7 @@ public:
     std::optional<TensorExpr> result;
     // Values further than kMaxDepth ops from the root are leaves: see
     // kMaxDepth.
-    if (value != opaque && depth < kMaxDepth) {
+    if (!llvm::is_contained(opaque, value) && depth < kMaxDepth) {
       ++depth;
       if (auto linalgOp = value.getDefiningOp<linalg::LinalgOp>())
         result = evalLinalg(linalgOp, cast<OpResult>(value).getResultNumber());
@@ -158,7 +175,7 @@ private:
                          const DenseMap<Value, const Expr *> &args);
 
   ExprContext &ctx;
-  Value opaque;
+  SmallVector<Value, 2> opaque;
   /// How many ops deep from the root the evaluation may go. A log-softmax
   /// decomposition is at most about a dozen ops from its last step to x
   /// (six linalg steps, reshapes, extf/truncf); beyond, a value is a leaf.
