@@ -17,6 +17,10 @@ namespace mlir::nn {
 /// nn.logsoftmax_grad.
 void populateRaiseDecomposedPatterns(RewritePatternSet &patterns);
 
+/// Adds the pattern that raises torch-mlir's nll_loss of an nn.logsoftmax
+/// (F.cross_entropy without label smoothing) to nn.cross_entropy.
+void populateRaiseNLLLossPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::nn
 
 #endif // NN_LIB_DIALECT_NN_TRANSFORMS_RAISEPATTERNS_H

@@ -116,6 +116,7 @@ struct RaiseToNNPass : nn::impl::RaiseToNNPassBase<RaiseToNNPass> {
     patterns.add<RaiseTensorLogOfSoftmax, RaiseGenericLogOfSoftmax,
                  RaiseTosaLogSoftmax>(&getContext());
     nn::populateRaiseDecomposedPatterns(patterns);
+    nn::populateRaiseNLLLossPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
