@@ -13,4 +13,5 @@ void NNDialect::initialize() {
 #define GET_OP_LIST
 #include "nn/Dialect/NN/IR/NNOps.cpp.inc"
       >();
+  attachSliceOpTilingModels(getContext());
 }

@@ -227,19 +227,38 @@ LogicalResult LogSoftmaxOp::canonicalize(LogSoftmaxOp op,
   return success();
 }
 
-LogicalResult LogSoftmaxOp::reifyResultShapes(
-    OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedReturnShapes) {
-  RankedTensorType outputType = getOutputType();
-  SmallVector<OpFoldResult> inputSizes =
-      tensor::getMixedSizes(builder, getLoc(), getInput());
+/// The sizes of a result of type `outputType` shaped like `operand`,
+/// preferring a static size known on either side.
+static void reifyShapeOf(OpBuilder &builder, Location loc, Value operand,
+                         RankedTensorType outputType,
+                         ReifiedRankedShapedTypeDims &reifiedReturnShapes) {
   SmallVector<OpFoldResult> sizes;
-  for (auto [i, size] : llvm::enumerate(inputSizes)) {
-    // Prefer a static size known on either side.
+  for (auto [i, size] :
+       llvm::enumerate(tensor::getMixedSizes(builder, loc, operand))) {
     if (!outputType.isDynamicDim(i))
       sizes.push_back(builder.getIndexAttr(outputType.getDimSize(i)));
     else
       sizes.push_back(size);
   }
   reifiedReturnShapes.push_back(std::move(sizes));
+}
+
+LogicalResult LogSoftmaxOp::reifyResultShapes(
+    OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedReturnShapes) {
+  reifyShapeOf(builder, getLoc(), getInput(), getOutputType(),
+               reifiedReturnShapes);
+  return success();
+}
+
+LogicalResult SoftmaxOp::reifyResultShapes(
+    OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedReturnShapes) {
+  reifyShapeOf(builder, getLoc(), getInput(), getOutputType(),
+               reifiedReturnShapes);
+  return success();
+}
+
+LogicalResult LogSoftmaxGradOp::reifyResultShapes(
+    OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedReturnShapes) {
+  reifyShapeOf(builder, getLoc(), getOutput(), getType(), reifiedReturnShapes);
   return success();
 }

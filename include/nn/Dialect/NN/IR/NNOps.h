@@ -5,7 +5,8 @@
 /// (`nn.logsoftmax` as `mlir::nn::LogSoftmaxOp`, and `nn.softmax`,
 /// `nn.logsoftmax_grad`, `nn.cross_entropy`, `nn.cross_entropy_grad`), with
 /// the interfaces they implement: shape reification, AggregatedOpInterface
-/// (decomposition into linalg) and TilingInterface.
+/// (decomposition into linalg) and, through an external model that the
+/// dialect attaches, TilingInterface.
 ///
 //===----------------------------------------------------------------------===//
 
@@ -32,5 +33,12 @@ std::optional<LossReduction> parseLossReduction(llvm::StringRef name);
 
 #define GET_OP_CLASSES
 #include "nn/Dialect/NN/IR/NNOps.h.inc"
+
+namespace mlir::nn {
+/// Attaches TilingInterface to nn.logsoftmax, nn.softmax and
+/// nn.logsoftmax_grad (every dimension but `dim` tiles). NNDialect does it
+/// when it loads.
+void attachSliceOpTilingModels(MLIRContext *context);
+} // namespace mlir::nn
 
 #endif // NN_DIALECT_NN_IR_NNOPS_H

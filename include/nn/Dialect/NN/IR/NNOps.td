@@ -7,7 +7,6 @@ include "nn/Dialect/NN/IR/NNDialect.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Dialect/Linalg/IR/LinalgInterfaces.td"
-include "mlir/Interfaces/TilingInterface.td"
 
 // The types nn.logsoftmax takes, the one source of that rule: C++ code asks
 // through the functions generated from these constraints,
@@ -26,10 +25,7 @@ def NN_LogSoftmaxOp : NN_Op<"logsoftmax", [
     Pure,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
                               ["reifyResultShapes"]>,
-    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>,
-    DeclareOpInterfaceMethods<TilingInterface,
-        ["getLoopIteratorTypes", "getIterationDomain", "getTiledImplementation",
-         "getResultTilePosition", "generateResultTileValue"]>]> {
+    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>]> {
   let summary = "Log of the softmax along one dimension (torch.nn.LogSoftmax)";
   let description = [{
     Computes, for every slice `r` of `input` along `dim`,
@@ -100,6 +96,8 @@ def NN_LogSoftmaxOp : NN_Op<"logsoftmax", [
 
 def NN_SoftmaxOp : NN_Op<"softmax", [
     Pure,
+    DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+                              ["reifyResultShapes"]>,
     DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>]> {
   let summary = "Softmax along one dimension (torch.softmax)";
   let description = [{
@@ -137,6 +135,8 @@ def NN_SoftmaxOp : NN_Op<"softmax", [
 
 def NN_LogSoftmaxGradOp : NN_Op<"logsoftmax_grad", [
     Pure, AllTypesMatch<["grad_output", "output", "grad_input"]>,
+    DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+                              ["reifyResultShapes"]>,
     DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>]> {
   let summary = "Gradient of nn.logsoftmax (aten._log_softmax_backward_data)";
   let description = [{
