@@ -15,7 +15,9 @@
 //   mean  = sum / sitofp(sum(extui(valid)))                  (addi, zero init)
 //
 // and raises the outermost of none, sum and mean that is there to one
-// nn.cross_entropy. Label smoothing is not recognized. The gather's
+// nn.cross_entropy. With label smoothing (the mean only), F.cross_entropy
+// adds (eps / C) * mean(-sum(lp, 1)) over the kept samples to (1 - eps) *
+// mean, eps being read off the constants. The gather's
 // cf.assert bounds checks go with it: nn.cross_entropy makes the loss of an
 // out-of-range target NaN instead, and nn-run refuses such targets.
 //
@@ -32,22 +34,40 @@
 #include "nn/Dialect/NN/IR/NNOps.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace {
 
-/// The generic computing `value` with one result and pure tensor semantics,
-/// looking through reshapes that only add or drop unit dimensions.
+/// The generic computing `value` (null for a null value) with one result
+/// and pure tensor semantics, looking through reshapes that only add or drop
+/// unit dimensions.
 linalg::GenericOp getGeneric(Value value) {
-  while (true) {
-    if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>())
+  // Whether each group of `expanded`'s dimensions has at most one that is
+  // not 1, so that the reshape keeps every index where it was.
+  auto onlyUnitDims = [](RankedTensorType expanded,
+                         ArrayRef<ReassociationIndices> groups) {
+    return llvm::all_of(groups, [&](const ReassociationIndices &group) {
+      return llvm::count_if(group, [&](int64_t i) {
+               return expanded.getDimSize(i) != 1;
+             }) <= 1;
+    });
+  };
+  while (value) {
+    if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>();
+        expand && onlyUnitDims(expand.getResultType(),
+                               expand.getReassociationIndices()))
       value = expand.getSrc();
-    else if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>())
+    else if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>();
+             collapse && onlyUnitDims(collapse.getSrcType(),
+                                      collapse.getReassociationIndices()))
       value = collapse.getSrc();
     else
       break;
   }
-  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  auto generic = value ? value.getDefiningOp<linalg::GenericOp>()
+                       : linalg::GenericOp();
   if (!generic || generic->getNumResults() != 1 ||
       !generic.hasPureTensorSemantics())
     return nullptr;
@@ -128,6 +148,10 @@ struct NLLParts {
   linalg::GenericOp valid;
   /// The generic reading lp[n, target[n]] (with cf.assert bounds checks).
   linalg::GenericOp gather;
+  /// The label smoothing, and how many uses of the log-softmax the graph
+  /// makes (the gather; with smoothing also the sum over the classes).
+  double labelSmoothing = 0.0;
+  unsigned logSoftmaxUses = 1;
 };
 
 /// `valid = target != ignore_index` on an integer target of rank 1.
@@ -185,7 +209,6 @@ std::optional<NLLParts> matchPerSampleLoss(linalg::GenericOp loss) {
   parts->logSoftmax = extract.getTensor().getDefiningOp<nn::LogSoftmaxOp>();
   if (!parts->logSoftmax || parts->logSoftmax.getInputType().getRank() != 2 ||
       parts->logSoftmax.getNormalizedDim() != 1 ||
-      !parts->logSoftmax->hasOneUse() ||
       parts->logSoftmax.getInputType() != parts->logSoftmax.getOutputType())
     return std::nullopt;
 
@@ -245,6 +268,133 @@ std::optional<NLLParts> matchMean(linalg::GenericOp mean) {
   return parts;
 }
 
+/// The f64 constant that `generic`, a rank-0 generic, multiplies its input
+/// by, as `in * truncf(c)` (either order); std::nullopt otherwise.
+std::optional<double> matchScaling(linalg::GenericOp generic, Value &input) {
+  auto mul = generic ? getYielded<arith::MulFOp>(generic) : arith::MulFOp();
+  if (!mul || generic.getNumLoops() != 0 || generic.getNumDpsInputs() != 1)
+    return std::nullopt;
+  Value in = generic.getBody()->getArgument(0);
+  Value factor = mul.getLhs() == in ? mul.getRhs() : mul.getLhs();
+  if (mul.getLhs() != in && mul.getRhs() != in)
+    return std::nullopt;
+  if (auto trunc = factor.getDefiningOp<arith::TruncFOp>())
+    factor = trunc.getIn();
+  APFloat value(0.0);
+  if (!matchPattern(factor, m_ConstantFloat(&value)))
+    return std::nullopt;
+  input = generic.getDpsInputOperand(0)->get();
+  return value.convertToDouble();
+}
+
+/// PyTorch's smoothing term, mean over the kept samples of -sum_c lp[n, c]:
+///   select(target == ignore_index, 0.0, -sum(lp, 1)), summed, divided by
+///   sitofp(count(!(target == ignore_index))).
+bool matchSmoothingMean(linalg::GenericOp mean, NLLParts parts) {
+  auto div = mean ? getYielded<arith::DivFOp>(mean) : arith::DivFOp();
+  if (!div || mean.getNumLoops() != 0)
+    return false;
+  auto sitofp = div.getRhs().getDefiningOp<arith::SIToFPOp>();
+  Value sumTensor = getInputOf(mean, div.getLhs());
+  Value countTensor = sitofp ? getInputOf(mean, sitofp.getIn()) : nullptr;
+  if (!sumTensor || !countTensor)
+    return false;
+
+  // ignored = target == ignore_index; the count is of its negation.
+  auto isIgnoredMask = [&](linalg::GenericOp generic) {
+    auto cmp = generic ? getYielded<arith::CmpIOp>(generic) : arith::CmpIOp();
+    APInt ignore;
+    return cmp && cmp.getPredicate() == arith::CmpIPredicate::eq &&
+           generic.getNumDpsInputs() == 1 &&
+           generic.getDpsInputOperand(0)->get() == parts.target &&
+           cmp.getLhs() == generic.getBody()->getArgument(0) &&
+           matchPattern(cmp.getRhs(), m_ConstantInt(&ignore)) &&
+           ignore.getSExtValue() == parts.ignoreIndex;
+  };
+  linalg::GenericOp count = getGeneric(countTensor);
+  Value kept = count ? matchSumReduction(
+                           count,
+                           [](Value term, Value in) {
+                             auto ext = term.getDefiningOp<arith::ExtUIOp>();
+                             return ext && ext.getIn() == in;
+                           },
+                           /*isFloat=*/false)
+                     : nullptr;
+  linalg::GenericOp negation = kept ? getGeneric(kept) : nullptr;
+  auto xori = negation ? getYielded<arith::XOrIOp>(negation) : arith::XOrIOp();
+  if (!xori || !matchPattern(xori.getRhs(), m_One()) ||
+      !isIgnoredMask(getGeneric(getInputOf(negation, xori.getLhs()))))
+    return false;
+
+  Value perSample = matchSumReduction(
+      getGeneric(sumTensor), [](Value term, Value in) { return term == in; },
+      /*isFloat=*/true);
+  linalg::GenericOp select = perSample ? getGeneric(perSample) : nullptr;
+  auto sel = select ? getYielded<arith::SelectOp>(select) : arith::SelectOp();
+  if (!sel || !isConstant(select, sel.getTrueValue(), 0.0) ||
+      !isIgnoredMask(getGeneric(getInputOf(select, sel.getCondition()))))
+    return false;
+  Value negatedSum = getInputOf(select, sel.getFalseValue());
+  linalg::GenericOp neg = negatedSum ? getGeneric(negatedSum) : nullptr;
+  auto negf = neg ? getYielded<arith::NegFOp>(neg) : arith::NegFOp();
+  if (!negf || negf.getOperand() != neg.getBody()->getArgument(0))
+    return false;
+  // The sum over the classes: lp reduced along dim 1 into a zero fill.
+  linalg::GenericOp rowSum = getGeneric(neg.getDpsInputOperand(0)->get());
+  auto add = rowSum ? getYielded<arith::AddFOp>(rowSum) : arith::AddFOp();
+  if (!add || rowSum.getNumDpsInputs() != 1 ||
+      rowSum.getDpsInputOperand(0)->get() != parts.logSoftmax.getResult() ||
+      rowSum.getNumReductionLoops() != 1 || rowSum.getNumLoops() != 2)
+    return false;
+  SmallVector<unsigned> reductionDims;
+  rowSum.getReductionDims(reductionDims);
+  Block *body = rowSum.getBody();
+  auto fill = rowSum.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
+  return reductionDims[0] == 1 &&
+         rowSum.getIndexingMapsArray()[0].isIdentity() && fill &&
+         isConstant(rowSum, fill.getInputs()[0], 0.0) &&
+         ((add.getLhs() == body->getArgument(0) &&
+           add.getRhs() == body->getArgument(1)) ||
+          (add.getRhs() == body->getArgument(0) &&
+           add.getLhs() == body->getArgument(1)));
+}
+
+/// (1 - eps) * mean + (eps / C) * smoothing mean, as rank-0 generics.
+std::optional<NLLParts> matchSmoothedMean(linalg::GenericOp root) {
+  auto add = root ? getYielded<arith::AddFOp>(root) : arith::AddFOp();
+  if (!add || root.getNumLoops() != 0 || root.getNumDpsInputs() != 2)
+    return std::nullopt;
+  for (auto [nllTerm, smoothTerm] :
+       {std::make_pair(add.getLhs(), add.getRhs()),
+        std::make_pair(add.getRhs(), add.getLhs())}) {
+    Value nllTensor = getInputOf(root, nllTerm);
+    Value smoothTensor = getInputOf(root, smoothTerm);
+    if (!nllTensor || !smoothTensor)
+      continue;
+    Value nllMean, smoothMean;
+    std::optional<double> keep = matchScaling(getGeneric(nllTensor), nllMean);
+    std::optional<double> spread =
+        matchScaling(getGeneric(smoothTensor), smoothMean);
+    if (!keep || !spread)
+      continue;
+    std::optional<NLLParts> parts = matchMean(getGeneric(nllMean));
+    if (!parts || !matchSmoothingMean(getGeneric(smoothMean), *parts))
+      continue;
+    int64_t classes = parts->logSoftmax.getInputType().getShape()[1];
+    if (ShapedType::isDynamic(classes))
+      continue;
+    // eps / C and 1 - eps are rounded f64 constants: eps is read off the
+    // first (exact for eps = 0.1, C = 10) and checked against the second.
+    double eps = *spread * static_cast<double>(classes);
+    if (!(eps > 0.0 && eps <= 1.0) || std::abs(1.0 - eps - *keep) > 1e-12)
+      continue;
+    parts->labelSmoothing = eps;
+    parts->logSoftmaxUses = 2;
+    return parts;
+  }
+  return std::nullopt;
+}
+
 /// Whether some user of `generic`'s result is a root that `matcher` accepts:
 /// then that one is raised instead, with the reduction in it.
 bool feedsLargerRoot(linalg::GenericOp generic,
@@ -257,6 +407,17 @@ bool feedsLargerRoot(linalg::GenericOp generic,
   return false;
 }
 
+/// The scaling of a mean inside a smoothed mean: the smoothed mean is
+/// raised instead of the mean alone.
+std::optional<NLLParts> matchScaledMean(linalg::GenericOp scaling) {
+  for (Operation *user : scaling->getResult(0).getUsers())
+    if (auto root = dyn_cast<linalg::GenericOp>(user))
+      if (root->getNumResults() == 1 && root.hasPureTensorSemantics())
+        if (std::optional<NLLParts> parts = matchSmoothedMean(root))
+          return parts;
+  return std::nullopt;
+}
+
 struct RaiseNLLLossOfLogSoftmax : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -266,7 +427,11 @@ struct RaiseNLLLossOfLogSoftmax : OpRewritePattern<linalg::GenericOp> {
       return failure();
     StringRef reduction;
     std::optional<NLLParts> parts;
-    if ((parts = matchMean(root))) {
+    if ((parts = matchSmoothedMean(root))) {
+      reduction = "mean";
+    } else if ((parts = matchMean(root))) {
+      if (feedsLargerRoot(root, matchScaledMean))
+        return failure();
       reduction = "mean";
     } else if ((parts = matchSum(root))) {
       if (feedsLargerRoot(root, matchMean))
@@ -279,11 +444,17 @@ struct RaiseNLLLossOfLogSoftmax : OpRewritePattern<linalg::GenericOp> {
     } else {
       return failure();
     }
+    // A log-softmax that other ops read stays, and the loss would compute
+    // it again: then the loss is not raised.
+    if (!llvm::hasNItems(parts->logSoftmax->getUses(),
+                         parts->logSoftmaxUses))
+      return failure();
     auto loss = nn::CrossEntropyOp::create(
         rewriter, root.getLoc(), root->getResult(0).getType(),
         parts->logSoftmax.getInput(), parts->target,
         rewriter.getI64IntegerAttr(parts->ignoreIndex),
-        rewriter.getStringAttr(reduction), rewriter.getF64FloatAttr(0.0));
+        rewriter.getStringAttr(reduction),
+        rewriter.getF64FloatAttr(parts->labelSmoothing));
     llvm::SetVector<Operation *> producers;
     for (Value operand : root->getOperands())
       if (Operation *def = operand.getDefiningOp())
