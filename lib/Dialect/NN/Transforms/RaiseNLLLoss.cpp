@@ -188,7 +188,7 @@ std::optional<NLLParts> matchPerSampleLoss(linalg::GenericOp loss) {
       validTensor ? matchValidMask(getGeneric(validTensor)) : std::nullopt;
   linalg::GenericOp negation = negated ? getGeneric(negated) : nullptr;
   auto negf = negation ? getYielded<arith::NegFOp>(negation) : arith::NegFOp();
-  if (!parts || !negf ||
+  if (!parts || !negf || negation.getNumDpsInputs() != 1 ||
       negf.getOperand() != negation.getBody()->getArgument(0))
     return std::nullopt;
 
@@ -251,7 +251,8 @@ std::optional<NLLParts> matchMean(linalg::GenericOp mean) {
   std::optional<NLLParts> parts = sum ? matchSum(sum) : std::nullopt;
   auto sitofp = toFloat ? getYielded<arith::SIToFPOp>(toFloat)
                         : arith::SIToFPOp();
-  if (!parts || !sitofp || sitofp.getIn() != toFloat.getBody()->getArgument(0))
+  if (!parts || !sitofp || toFloat.getNumDpsInputs() != 1 ||
+      sitofp.getIn() != toFloat.getBody()->getArgument(0))
     return std::nullopt;
   linalg::GenericOp count = getGeneric(toFloat.getDpsInputOperand(0)->get());
   Value counted =
@@ -337,7 +338,8 @@ bool matchSmoothingMean(linalg::GenericOp mean, NLLParts parts) {
   Value negatedSum = getInputOf(select, sel.getFalseValue());
   linalg::GenericOp neg = negatedSum ? getGeneric(negatedSum) : nullptr;
   auto negf = neg ? getYielded<arith::NegFOp>(neg) : arith::NegFOp();
-  if (!negf || negf.getOperand() != neg.getBody()->getArgument(0))
+  if (!negf || neg.getNumDpsInputs() != 1 ||
+      negf.getOperand() != neg.getBody()->getArgument(0))
     return false;
   // The sum over the classes: lp reduced along dim 1 into a zero fill.
   linalg::GenericOp rowSum = getGeneric(neg.getDpsInputOperand(0)->get());
