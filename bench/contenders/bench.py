@@ -274,6 +274,9 @@ class TorchCompile(Contender):
         import torch
         import torch._dynamo
         import torch._inductor.config as icfg
+        sys.path.insert(0, os.path.dirname(HERE))
+        from inductor_libraries import link_inductor_with_its_own_torch
+        link_inductor_with_its_own_torch()
         w = self.w
         torch._dynamo.reset()
         dim = w.dim

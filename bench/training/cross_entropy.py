@@ -80,6 +80,10 @@ def main():
     import torch
     import torch.nn.functional as F
 
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from inductor_libraries import link_inductor_with_its_own_torch
+    link_inductor_with_its_own_torch()
+
     os.makedirs(args.work, exist_ok=True)
     rows = []
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} "
