@@ -497,13 +497,7 @@ def run_call(kernel, call, opts, failures, state):
             reason = "%s%s" % (blame(kernel, call, fn, g, x, t, order, poisoned, reason),
                                reason)
     elif y1.tobytes() != y2.tobytes():
-        bits = np.dtype("u%d" % y1.itemsize)
-        differ = np.flatnonzero(y1.reshape(-1).view(bits) != y2.reshape(-1).view(bits))
-        reason = ("2 threads on unaligned buffers differ from 1 thread on aligned ones at %d "
-                  "element(s), first at flat index %d: %r vs %r" % (
-                      differ.size, differ[0],
-                      float(from_storage(y1, fn.dtype).reshape(-1)[differ[0]]),
-                      float(from_storage(y2, fn.dtype).reshape(-1)[differ[0]])))
+        reason = threads_differ(y1, y2, lambda y: from_storage(y, fn.dtype).reshape(-1))
     failures.check(call.label(), reason)
     if reason:
         state["repros"] += 1
@@ -512,6 +506,18 @@ def run_call(kernel, call, opts, failures, state):
             print("  nn-run (1 call, no buffer offsets): %s" % save_repro(
                 opts.work, call, g, x, t, state["repros"]))
         sys.stdout.flush()
+
+
+def threads_differ(y1, y2, values):
+    """Why the 1-thread result `y1` and the 2-thread one `y2` (storage
+    arrays that differ bit-wise) are a failure: how many elements differ
+    and the first, as floats through `values` (storage -> flat values)."""
+    bits = np.dtype("u%d" % y1.itemsize)
+    differ = np.flatnonzero(y1.reshape(-1).view(bits) != y2.reshape(-1).view(bits))
+    return ("2 threads on unaligned buffers differ from 1 thread on aligned ones at %d "
+            "element(s), first at flat index %d: %r vs %r" % (
+                differ.size, differ[0], float(values(y1)[differ[0]]),
+                float(values(y2)[differ[0]])))
 
 
 def blame(kernel, call, fn, g, x, t, order, poisoned, reason):

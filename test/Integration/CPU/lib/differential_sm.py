@@ -561,13 +561,8 @@ def run_call(kernel, call, opts, failures, state):
     inputs, described = make_inputs(call, opts.seed)
     y1, y2, reason = evaluate(kernel, fn, inputs, described)
     if not reason and y1.tobytes() != y2.tobytes():
-        bits = np.dtype("u%d" % y1.itemsize)
-        differ = np.flatnonzero(y1.reshape(-1).view(bits) != y2.reshape(-1).view(bits))
-        reason = ("2 threads on unaligned buffers differ from 1 thread on aligned ones at %d "
-                  "element(s), first at flat index %d: %r vs %r" % (
-                      differ.size, differ[0],
-                      float(aot.from_storage(y1.reshape(-1), fn.out)[differ[0]]),
-                      float(aot.from_storage(y2.reshape(-1), fn.out)[differ[0]])))
+        reason = differential_ce.threads_differ(
+            y1, y2, lambda y: aot.from_storage(y.reshape(-1), fn.out))
     failures.check(call.label(), reason)
     if reason:
         state["repros"] += 1
