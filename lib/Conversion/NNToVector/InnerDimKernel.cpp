@@ -1,7 +1,7 @@
 //===- InnerDimKernel.cpp - Slices along an inner dim --------------------===//
 //
 // The strategy for a dim other than the last: lanes along the contiguous
-// last dim.
+// last dim, chunks of it as wide as the last size allows.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,23 +14,54 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include "llvm/Support/SaveAndRestore.h"
+
 using namespace mlir;
 using namespace mlir::nn;
 using namespace mlir::nn::detail;
 
-/// Slices along a non-last dimension `dim`: the lanes run along the
-/// contiguous last dimension, so every access is unit-stride. The forall runs
-/// over the dimensions other than `dim` and the last, and over chunks of
-/// `lanes * numAcc` elements of the last.
+/// Slices along a non-last dimension `dim`, in chunks of the last dimension
+/// of kInnerDimVectors vectors where it is that long, else of as many vectors
+/// as cover it (a choice at run time when its size is dynamic).
 Value KernelEmitter::emitInnerDim(Value input, Value init,
                                   ArrayRef<OpFoldResult> sizes, int64_t dim) {
+  std::optional<int64_t> innerSize = getConstantIntValue(sizes.back());
+  if (innerSize) {
+    int64_t vectors = llvm::divideCeil(*innerSize, lanes);
+    return emitInnerDimChunks(input, init, sizes, dim,
+                              std::min<int64_t>(kInnerDimVectors, vectors));
+  }
+  Value wide = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
+                                     indexValue(sizes.back()),
+                                     index(kInnerDimVectors * lanes));
+  auto ifOp = scf::IfOp::create(
+      b, wide,
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(b, emitInnerDimChunks(input, init, sizes, dim,
+                                                   kInnerDimVectors));
+      },
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(b, emitInnerDimChunks(input, init, sizes, dim,
+                                                   kInnerDimNarrowVectors));
+      });
+  return ifOp.getResult(0);
+}
+
+/// The lanes run along the contiguous last dimension, so every access is
+/// unit-stride. The forall runs over the dimensions other than `dim` and the
+/// last, and over chunks of `vectors` vectors of the last, each vector with
+/// its own accumulator, one row of `dim` per step.
+Value KernelEmitter::emitInnerDimChunks(Value input, Value init,
+                                        ArrayRef<OpFoldResult> sizes,
+                                        int64_t dim, unsigned vectors) {
+  llvm::SaveAndRestore<unsigned> accumulators(numAcc, vectors);
   int64_t rank = sizes.size();
   Value depth = indexValue(sizes[dim]);
   Value inner = indexValue(sizes.back());
   int64_t chunk = lanes * numAcc;
-  // Masks are needed only when the last size is not a known multiple.
+  // Every chunk is whole when the last size is a known multiple.
   std::optional<int64_t> innerSize = getConstantIntValue(sizes.back());
-  bool inBounds = innerSize && *innerSize % chunk == 0;
+  bool staticInBounds = innerSize && *innerSize % chunk == 0;
   Value chunkIdx = index(chunk);
   Value numChunks = arith::CeilDivUIOp::create(b, inner, chunkIdx);
   Value zeroIdx = index(0), oneIdx = index(1);
@@ -59,48 +90,10 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
              : base;
   };
 
-  // Read pass along `dim`, numBlock rows at a time per accumulator.
-  Value blockIdx = index(numBlock);
-  auto readStep = [&](unsigned rowsPerStep) {
-    return [&, rowsPerStep](OpBuilder &, Location, Value d, ValueRange iter) {
-      SmallVector<Value> next(iter.size());
-      for (unsigned u = 0; u < numAcc; ++u) {
-        SmallVector<Value> xs;
-        for (unsigned k = 0; k < rowsPerStep; ++k) {
-          Value dk = k ? arith::AddIOp::create(b, d, index(k)).getResult() : d;
-          xs.push_back(load(input, at(dk, laneOffset(i0, u)), inBounds, -kInf));
-        }
-        std::tie(next[u], next[numAcc + u]) =
-            update(iter[u], iter[numAcc + u], xs);
-      }
-      scf::YieldOp::create(b, next);
-    };
-  };
-  SmallVector<Value> results = chunked(
-      index(0), depth, kRowsPerChunk,
-      [&](Value start, Value end, ValueRange accs) -> SmallVector<Value> {
-        Value length = arith::SubIOp::create(b, end, start);
-        Value mainEnd = arith::AddIOp::create(
-            b, start,
-            arith::MulIOp::create(
-                b, arith::DivUIOp::create(b, length, blockIdx), blockIdx));
-        auto mainLoop = scf::ForOp::create(b, start, mainEnd, blockIdx, accs,
-                                           readStep(numBlock));
-        return llvm::to_vector_of<Value>(
-            scf::ForOp::create(b, mainEnd, end, oneIdx, mainLoop.getResults(),
-                               readStep(1))
-                .getResults());
-      });
-  SmallVector<Value> maxVecs, logSumVecs;
-  for (unsigned u = 0; u < numAcc; ++u) {
-    maxVecs.push_back(results[u]);
-    logSumVecs.push_back(log(results[numAcc + u]));
-  }
-
-  // Write pass into this iteration's block of the output: all of `dim`, a
-  // chunk of the last dimension, one index of every other.
+  // This iteration's block of the output: all of `dim`, a chunk of the last
+  // dimension, one index of every other.
   OpFoldResult width =
-      inBounds
+      staticInBounds
           ? OpFoldResult(b.getIndexAttr(chunk))
           : OpFoldResult(arith::MinUIOp::create(
                              b, chunkIdx, arith::SubIOp::create(b, inner, i0))
@@ -118,19 +111,66 @@ Value KernelEmitter::emitInnerDim(Value input, Value init,
   offsets.push_back(i0);
   sliceSizes.push_back(width);
   Value slice = forall.extract(0, offsets, sliceSizes);
-  SmallVector<Value> zeros(rank, zeroIdx);
-  auto writeLoop = scf::ForOp::create(
-      b, zeroIdx, depth, oneIdx, ValueRange{slice},
-      [&](OpBuilder &, Location, Value d, ValueRange iter) {
-        Value dest = iter[0];
-        for (unsigned u = 0; u < numAcc; ++u) {
-          Value x = load(input, at(d, laneOffset(i0, u)), inBounds, 0.0);
-          Value y = sub(sub(x, maxVecs[u]), logSumVecs[u]);
-          dest =
-              store(y, dest, indicesOf(zeros, d, index(u * lanes)), inBounds);
-        }
-        scf::YieldOp::create(b, dest);
-      });
+  // The read and write passes over this iteration's chunk; `inBounds`: the
+  // chunk lies inside the last dimension, so no lane needs a mask.
+  auto emitChunk = [&](bool inBounds) -> Value {
+    // Read pass along `dim`, with lagging references as along the last dim.
+    SmallVector<Value> results = chunked(
+        zeroIdx, depth, kRowsPerChunk,
+        [&](Value start, Value end, ValueRange) -> SmallVector<Value> {
+          SmallVector<Value> lagged(numAcc, splat(-largestFinite()));
+          lagged.append(numAcc, splat(-kInf));
+          lagged.append(numAcc, splat(0.0));
+          auto loop = scf::ForOp::create(
+              b, start, end, oneIdx, lagged,
+              [&](OpBuilder &, Location, Value d, ValueRange iter) {
+                SmallVector<Value> next(iter.size());
+                for (unsigned u = 0; u < numAcc; ++u) {
+                  Value x =
+                      load(input, at(d, laneOffset(i0, u)), inBounds, -kInf);
+                  std::tie(next[u], next[numAcc + u], next[2 * numAcc + u]) =
+                      updateLagged(iter[u], iter[numAcc + u],
+                                   iter[2 * numAcc + u], {x});
+                }
+                scf::YieldOp::create(b, next);
+              });
+          return laggedToPairs(loop.getResults());
+        });
+    SmallVector<Value> maxVecs, logSumVecs;
+    for (unsigned u = 0; u < numAcc; ++u) {
+      maxVecs.push_back(results[u]);
+      logSumVecs.push_back(log(results[numAcc + u]));
+    }
 
-  return forall.finish(writeLoop.getResult(0))[0];
+    // Write pass, into the block.
+    SmallVector<Value> zeros(rank, zeroIdx);
+    auto writeLoop = scf::ForOp::create(
+        b, zeroIdx, depth, oneIdx, ValueRange{slice},
+        [&](OpBuilder &, Location, Value d, ValueRange iter) {
+          Value dest = iter[0];
+          for (unsigned u = 0; u < numAcc; ++u) {
+            Value x = load(input, at(d, laneOffset(i0, u)), inBounds, 0.0);
+            Value y = sub(sub(x, maxVecs[u]), logSumVecs[u]);
+            dest =
+                store(y, dest, indicesOf(zeros, d, index(u * lanes)), inBounds);
+          }
+          scf::YieldOp::create(b, dest);
+        });
+    return writeLoop.getResult(0);
+  };
+  if (staticInBounds)
+    return forall.finish(emitChunk(/*inBounds=*/true))[0];
+  // Every chunk but the last is whole: it runs unmasked.
+  Value whole = arith::CmpIOp::create(
+      b, arith::CmpIPredicate::ule, arith::AddIOp::create(b, i0, chunkIdx),
+      inner);
+  auto ifOp = scf::IfOp::create(
+      b, whole,
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(b, emitChunk(/*inBounds=*/true));
+      },
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(b, emitChunk(/*inBounds=*/false));
+      });
+  return forall.finish(ifOp.getResult(0))[0];
 }

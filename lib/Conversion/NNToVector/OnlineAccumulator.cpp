@@ -64,15 +64,19 @@ KernelEmitter::updateLagged(Value r, Value m, Value s, ArrayRef<Value> xs) {
       b, arith::CmpFPredicate::OGT, sub(blockMax, r), splat(kReferenceSlack));
   Value above =
       vector::ReductionOp::create(b, vector::CombiningKind::OR, aboveLanes);
-  // The branch is taken for every lane when one lane is above, so each
-  // lane moves only up to its own maximum: a lane that has seen nothing
-  // but -inf (a masked stretch of the row) keeps its finite reference,
-  // which a move to -inf would turn into exp(-inf - -inf) = NaN. The
-  // factor is then at most 1, and exactly 1 where the lane stays.
+  // The branch is taken for every lane when one lane is above, but only
+  // the lanes above move, each to its own maximum; the others keep their
+  // reference, with a factor of exp(0) = 1 exactly. So a lane's sum never
+  // depends on its neighbours' values: the inner-dim kernel gives the same
+  // bits whatever vectors its chunks hold (static or dynamic sizes). A lane
+  // that has seen nothing but -inf (a masked stretch of the row) is never
+  // above, and keeps its finite reference, which a move to -inf would turn
+  // into exp(-inf - -inf) = NaN.
   auto move = scf::IfOp::create(
       b, above,
       [&](OpBuilder &, Location) {
-        Value moved = runningMax(newMax, r);
+        Value moved =
+            arith::SelectOp::create(b, aboveLanes, runningMax(newMax, r), r);
         scf::YieldOp::create(b, ValueRange{moved, mul(s, exp(sub(r, moved)))});
       },
       [&](OpBuilder &, Location) {
@@ -80,6 +84,18 @@ KernelEmitter::updateLagged(Value r, Value m, Value s, ArrayRef<Value> xs) {
       });
   Value ref = move.getResult(0);
   return {ref, newMax, add(move.getResult(1), sumOfExps(xs, ref))};
+}
+
+SmallVector<Value> KernelEmitter::laggedToPairs(ValueRange lagged) {
+  // The reference is at most the maximum, so the factor is at most 1.
+  SmallVector<Value> pairs(2 * numAcc);
+  for (unsigned u = 0; u < numAcc; ++u) {
+    Value ref = lagged[u], m = lagged[numAcc + u], sum = lagged[2 * numAcc + u];
+    pairs[u] = m;
+    pairs[numAcc + u] =
+        mul(sum, exp(sub(ref, safeMax(m, splat(0.0), splat(-kInf)))));
+  }
+  return pairs;
 }
 
 SmallVector<Value> KernelEmitter::initialAccumulators() {
@@ -113,7 +129,19 @@ SmallVector<Value> KernelEmitter::chunked(
         Value end = arith::MinUIOp::create(
             b, arith::AddIOp::create(b, start, chunkIdx), ub);
         SmallVector<Value> part = body(start, end, initialAccumulators());
-        scf::YieldOp::create(b, merge(total, part));
+        // The first chunk's accumulators become the running ones: merging
+        // them into fresh ones costs two exps per vector for nothing, which
+        // shows on short slices (8 rows along dim 0 of 8x512x512: 20.3
+        // against 24.5 GB/s at 1 thread).
+        Value isFirst =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::eq, start, lb);
+        auto merged = scf::IfOp::create(
+            b, isFirst,
+            [&](OpBuilder &, Location) { scf::YieldOp::create(b, part); },
+            [&](OpBuilder &, Location) {
+              scf::YieldOp::create(b, merge(total, part));
+            });
+        scf::YieldOp::create(b, merged.getResults());
       });
   return SmallVector<Value>(loop.getResults());
 }

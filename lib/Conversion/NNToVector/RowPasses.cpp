@@ -47,17 +47,7 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
         init.append(numAcc, splat(0.0));
         auto loop = scf::ForOp::create(b, chunkStart, chunkEnd, stepIdx, init,
                                        mainBody);
-        // Back to (maximum, sum relative to it) pairs: the reference is at
-        // most the maximum, so the factor is at most 1.
-        SmallVector<Value> pairs(2 * numAcc);
-        for (unsigned u = 0; u < numAcc; ++u) {
-          Value ref = loop.getResult(u), m = loop.getResult(numAcc + u);
-          Value sum = loop.getResult(2 * numAcc + u);
-          pairs[u] = m;
-          pairs[numAcc + u] =
-              mul(sum, exp(sub(ref, safeMax(m, splat(0.0), splat(-kInf)))));
-        }
-        return pairs;
+        return laggedToPairs(loop.getResults());
       });
   auto tailLoop = scf::ForOp::create(
       b, mainEnd, end, index(lanes), ValueRange{accs[0], accs[numAcc]},
