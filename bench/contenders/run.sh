@@ -114,7 +114,7 @@ if sys.argv[1]:
 import nn_mlir
 d = os.path.dirname(nn_mlir.__file__)
 so = glob.glob(os.path.join(d, "_nn_mlir*.so"))[0]
-print(d, "(extension built", time.strftime("%Y-%m-%d %H:%M)", time.localtime(os.path.getmtime(so))))
+print(os.path.relpath(d), "(extension built", time.strftime("%Y-%m-%d %H:%M)", time.localtime(os.path.getmtime(so))))
 EOF
 )
 
