@@ -66,9 +66,8 @@ KernelEmitter::updateLagged(Value r, Value m, Value s, ArrayRef<Value> xs) {
       vector::ReductionOp::create(b, vector::CombiningKind::OR, aboveLanes);
   // The branch is taken for every lane when one lane is above, but only
   // the lanes above move, each to its own maximum; the others keep their
-  // reference, with a factor of exp(0) = 1 exactly. So a lane's sum never
-  // depends on its neighbours' values: the inner-dim kernel gives the same
-  // bits whatever vectors its chunks hold (static or dynamic sizes). A lane
+  // reference, with a factor of exp(0) = 1 exactly, so a lane's sum depends
+  // on its own values only. A lane
   // that has seen nothing but -inf (a masked stretch of the row) is never
   // above, and keeps its finite reference, which a move to -inf would turn
   // into exp(-inf - -inf) = NaN.

@@ -34,9 +34,8 @@
 // CHECK:               %[[ABOVE:.*]] = arith.cmpf ogt, %[[GAP]], %[[SLACK]]
 // CHECK:               %[[MOVE:.*]] = vector.reduction <or>, %[[ABOVE]]
 // CHECK:               %[[REF:.*]]:2 = scf.if %[[MOVE]]
-// Only the lanes above move, each up to its own maximum, so that no lane's
-// sum depends on another lane's values; a lane that has seen only -inf (a
-// masked row) is never above and keeps its finite reference.
+// Only the lanes above move, each up to its own maximum; a lane that has
+// seen only -inf (a masked row) is never above and keeps its finite reference.
 // CHECK:                 %[[UP:.*]] = arith.cmpf ogt, %[[NEWMAX:.*]], %[[R0]]
 // CHECK:                 %[[UPMAX:.*]] = arith.select %[[UP]], %[[NEWMAX]], %[[R0]]
 // CHECK:                 %[[MOVED:.*]] = arith.select %[[ABOVE]], %[[UPMAX]], %[[R0]]
