@@ -118,11 +118,8 @@ Value KernelEmitter::emitInnerDimChunks(Value input, Value init,
     SmallVector<Value> results = chunked(
         zeroIdx, depth, kRowsPerChunk,
         [&](Value start, Value end, ValueRange) -> SmallVector<Value> {
-          SmallVector<Value> lagged(numAcc, splat(-largestFinite()));
-          lagged.append(numAcc, splat(-kInf));
-          lagged.append(numAcc, splat(0.0));
           auto loop = scf::ForOp::create(
-              b, start, end, oneIdx, lagged,
+              b, start, end, oneIdx, initialLagged(),
               [&](OpBuilder &, Location, Value d, ValueRange iter) {
                 SmallVector<Value> next(iter.size());
                 for (unsigned u = 0; u < numAcc; ++u) {

@@ -38,10 +38,11 @@ constexpr int64_t kStepsPerChunk = 32;
 constexpr int64_t kRowsPerChunk = 128;
 // Vectors (accumulators) per chunk of the last dim in the inner-dim kernel,
 // where the last size has that many, else kInnerDimNarrowVectors (or as many
-// as it has, when it is known). Alternated in one process on 32x1024x128 f32
-// dim 1, 1 thread, 64-byte aligned / 16 bytes past: 8 vectors one row per
-// step 20.6 / 11.4 GB/s, 4 vectors 15.8 / 11.0, 2 vectors (4 rows per step,
-// before) 12.8 / 7.5; 8 vectors 4 rows per step 12.2 / 11.8 (spills).
+// as it has, when it is known). 32x1024x128 f32 dim 1, 1 thread, variants
+// alternated in one process, 64-byte aligned: 8 vectors one row per step
+// 20.6 GB/s, 4 vectors 15.8, 8 vectors four rows per step 12.2 (spills), 2
+// vectors four rows per step (before) 12.8. This kernel against that one,
+// aligned / 16 bytes past: 21.8 / 21.6 against 14.2 / 9.0.
 constexpr unsigned kInnerDimVectors = 8;
 constexpr unsigned kInnerDimNarrowVectors = 2;
 // Rows of at least kSplitLength elements are split into segments of
@@ -220,6 +221,10 @@ private:
   /// (r, m, s); the true maximum `m` is kept beside for the end of the chunk.
   std::tuple<Value, Value, Value> updateLagged(Value r, Value m, Value s,
                                                ArrayRef<Value> xs);
+
+  /// Fresh updateLagged accumulators: numAcc references at the lowest finite
+  /// value, numAcc maxima at -inf, numAcc sums at 0.
+  SmallVector<Value> initialLagged();
 
   /// numAcc (reference, maximum, sum) triples of updateLagged, as numAcc
   /// maxima and numAcc sums relative to them.

@@ -67,10 +67,9 @@ KernelEmitter::updateLagged(Value r, Value m, Value s, ArrayRef<Value> xs) {
   // The branch is taken for every lane when one lane is above, but only
   // the lanes above move, each to its own maximum; the others keep their
   // reference, with a factor of exp(0) = 1 exactly, so a lane's sum depends
-  // on its own values only. A lane
-  // that has seen nothing but -inf (a masked stretch of the row) is never
-  // above, and keeps its finite reference, which a move to -inf would turn
-  // into exp(-inf - -inf) = NaN.
+  // on its own values only. A lane that has seen nothing but -inf (a masked
+  // stretch of the row) is never above, and keeps its finite reference,
+  // which a move to -inf would turn into exp(-inf - -inf) = NaN.
   auto move = scf::IfOp::create(
       b, above,
       [&](OpBuilder &, Location) {
@@ -95,6 +94,13 @@ SmallVector<Value> KernelEmitter::laggedToPairs(ValueRange lagged) {
         mul(sum, exp(sub(ref, safeMax(m, splat(0.0), splat(-kInf)))));
   }
   return pairs;
+}
+
+SmallVector<Value> KernelEmitter::initialLagged() {
+  SmallVector<Value> lagged(numAcc, splat(-largestFinite()));
+  lagged.append(numAcc, splat(-kInf));
+  lagged.append(numAcc, splat(0.0));
+  return lagged;
 }
 
 SmallVector<Value> KernelEmitter::initialAccumulators() {

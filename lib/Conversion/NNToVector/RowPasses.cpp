@@ -42,11 +42,8 @@ SmallVector<Value> KernelEmitter::readRowRange(Value input, const Indexer1 &at,
   SmallVector<Value> accs = chunked(
       start, mainEnd, step * kStepsPerChunk,
       [&](Value chunkStart, Value chunkEnd, ValueRange) -> SmallVector<Value> {
-        SmallVector<Value> init(numAcc, splat(-largestFinite()));
-        init.append(numAcc, splat(-kInf));
-        init.append(numAcc, splat(0.0));
-        auto loop = scf::ForOp::create(b, chunkStart, chunkEnd, stepIdx, init,
-                                       mainBody);
+        auto loop = scf::ForOp::create(b, chunkStart, chunkEnd, stepIdx,
+                                       initialLagged(), mainBody);
         return laggedToPairs(loop.getResults());
       });
   auto tailLoop = scf::ForOp::create(
