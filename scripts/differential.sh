@@ -2,8 +2,9 @@
 # The differential generator's long tier: run it before any kernel change
 # lands. Builds if needed, then checks every element type pair, dim position,
 # static and dynamic shape and row length (up to 2^18 + 1) of nn.logsoftmax
-# through the C ABI (1 thread aligned vs 2 threads unaligned), nn-run, and
-# every GPU strategy through ptxas; then nn.cross_entropy and
+# through the C ABI (1 thread aligned vs 2 threads unaligned), nn-run,
+# every GPU strategy through ptxas, and the GPU kernels' values run on this
+# CPU (gpu-emu: every strategy, aligned and unaligned buffers); then nn.cross_entropy and
 # nn.cross_entropy_grad through the C ABI (the same 1 vs 2 threads check):
 # [N, C] and [C] logits of every dtype, i64/i32 targets, every reduction,
 # smoothing 0 and 0.1, ignored and all-ignored targets, class counts around
@@ -15,7 +16,7 @@
 # log-softmax outputs, adversarial gradients. Everything against the float64
 # references (lib/nnref.py, lib/trainref.py). Ends with "N cases, M failed".
 #
-#   bash scripts/differential.sh [--seed=N] [--paths=abi,jit,ptx] [--pairs=f32-f32,...]
+#   bash scripts/differential.sh [--seed=N] [--paths=abi,jit,ptx,gpu-emu] [--pairs=f32-f32,...]
 #       [--ops=logsoftmax,cross_entropy,cross_entropy_grad,softmax,logsoftmax_grad]
 #       [--dtypes=f32,...]
 #

@@ -30,6 +30,32 @@
 
 using namespace mlir;
 
+void nn::addCPULoweringToLLVM(OpPassManager &pm, bool nativeBF16) {
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+
+  // bf16 <-> f32 conversions become integer ops unless the target has native
+  // ones (AVX512-BF16): the backend would otherwise call compiler-rt helpers
+  // that the system may not provide.
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = !nativeBF16;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(nn::createBF16MemoryAsI16Pass());
+  pm.addPass(createCanonicalizerPass());
+}
+
 void nn::buildCPUPipeline(OpPassManager &pm,
                           const CPUPipelineOptions &options) {
   if (options.vectorize) {
@@ -81,29 +107,7 @@ void nn::buildCPUPipeline(OpPassManager &pm,
   }
   pm.addPass(nn::createStridedCopyToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertVectorToSCFPass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-
-  // bf16 <-> f32 conversions become integer ops unless the target has native
-  // ones (AVX512-BF16): the backend would otherwise call compiler-rt helpers
-  // that the system may not provide.
-  arith::ArithExpandOpsPassOptions expand;
-  expand.includeBf16 = !options.nativeBF16;
-  pm.addPass(arith::createArithExpandOpsPass(expand));
-  pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createConvertOpenMPToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(nn::createBF16MemoryAsI16Pass());
-  pm.addPass(createCanonicalizerPass());
+  addCPULoweringToLLVM(pm, options.nativeBF16);
 }
 
 void nn::registerCPUPipeline() {

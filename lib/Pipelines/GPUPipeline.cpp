@@ -34,14 +34,20 @@ std::string nn::getDefaultCUDAToolkitPath() {
   return "/usr/local/cuda";
 }
 
-void nn::buildGPUPipeline(OpPassManager &pm,
-                          const GPUPipelineOptions &options) {
-  ConvertNNToGPUPassOptions kernels;
+/// --nn-to-gpu with the kernel options of `options`, then cleanup.
+static void addKernelLaunches(OpPassManager &pm,
+                              const nn::GPUPipelineOptions &options) {
+  nn::ConvertNNToGPUPassOptions kernels;
   kernels.strategy = options.strategy;
   kernels.warpRowLimit = options.warpRowLimit;
-  pm.addPass(createConvertNNToGPUPass(kernels));
+  pm.addPass(nn::createConvertNNToGPUPass(kernels));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void nn::buildGPUPipeline(OpPassManager &pm,
+                          const GPUPipelineOptions &options) {
+  addKernelLaunches(pm, options);
 
   // Kernels into one gpu.module with an NVVM target. libdevice (exp, log)
   // is linked from the toolkit named here, not found through the
@@ -71,7 +77,8 @@ void nn::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  // The kernels to NVVM.
+  // The kernels to NVVM; the exp2 they take approximately first.
+  pm.addNestedPass<gpu::GPUModuleOp>(nn::createApproximateExp2ToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions nvvm;
   nvvm.indexBitwidth = 64;
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(nvvm));
@@ -99,6 +106,19 @@ void nn::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+// For tests without a GPU: the same kernels, each gpu.launch run serially
+// over blocks and threads by --nn-emulate-gpu, compiled for this CPU. What
+// the emulation cannot show is in docs/gpu-codegen.md (ex2.approx's error,
+// timing, races between warps that only shuffles separate).
+void nn::buildGPUEmulatorPipeline(OpPassManager &pm,
+                                  const GPUPipelineOptions &options,
+                                  bool nativeBF16) {
+  addKernelLaunches(pm, options);
+  pm.addPass(createEmulateGPUPass());
+  pm.addPass(createCanonicalizerPass());
+  addCPULoweringToLLVM(pm, nativeBF16);
 }
 
 void nn::registerGPUPipeline() {

@@ -42,7 +42,7 @@ namespace cl = llvm::cl;
 
 namespace {
 enum class EmitKind { Object, Shared, Assembly, LLVMIR, MLIR, PTX, Cubin };
-enum class Target { CPU, NVPTX };
+enum class Target { CPU, NVPTX, GPUEmulator };
 } // namespace
 
 static cl::OptionCategory category("nn-compile options");
@@ -82,7 +82,10 @@ static cl::opt<Target>
            cl::init(Target::CPU),
            cl::values(clEnumValN(Target::CPU, "cpu", "x86-64 CPUs"),
                       clEnumValN(Target::NVPTX, "nvptx",
-                                 "NVIDIA GPUs (--emit=ptx|cubin|mlir)")),
+                                 "NVIDIA GPUs (--emit=ptx|cubin|mlir)"),
+                      clEnumValN(Target::GPUEmulator, "gpu-emulator",
+                                 "for testing: the nvptx kernels run serially "
+                                 "on this CPU (the nvptx ABI, host memory)")),
            cl::cat(category));
 
 static cl::opt<std::string>
@@ -97,7 +100,8 @@ static cl::opt<std::string> ptxFeatures(
 
 static cl::opt<nn::GPURowStrategy> gpuStrategy(
     "gpu-strategy",
-    cl::desc("--target=nvptx: the last-dim kernel (default auto)"),
+    cl::desc("--target=nvptx or gpu-emulator: the last-dim kernel (default "
+             "auto)"),
     cl::init(nn::GPURowStrategy::Auto), nn::getGPURowStrategyValues(),
     cl::cat(category));
 
@@ -251,7 +255,7 @@ static int process(int threads) {
   if (std::optional<std::string> error = nn::checkThreadsOption(threads))
     return fail(*error);
   bool gpuEmit = emitKind == EmitKind::PTX || emitKind == EmitKind::Cubin;
-  if (target == Target::CPU && gpuEmit)
+  if (target != Target::NVPTX && gpuEmit)
     return fail("--emit=ptx and --emit=cubin need --target=nvptx");
   if (target == Target::NVPTX && !gpuEmit && emitKind != EmitKind::MLIR &&
       emitKind != EmitKind::Shared)
@@ -342,9 +346,17 @@ static int process(int threads) {
   options.vectorBits = features.vectorBits;
   options.nativeBF16 = features.nativeBF16;
   PassManager pm(&context);
-  nn::buildCPUPipeline(pm, options);
+  if (target == Target::GPUEmulator) {
+    nn::GPUPipelineOptions gpuOptions;
+    gpuOptions.strategy = gpuStrategy;
+    nn::buildGPUEmulatorPipeline(pm, gpuOptions, options.nativeBF16);
+  } else {
+    nn::buildCPUPipeline(pm, options);
+  }
   if (failed(pm.run(*module)))
-    return fail(inputFilename + ": lowering with --nn-cpu-pipeline failed");
+    return fail(inputFilename + ": lowering for --target=" +
+                (target == Target::GPUEmulator ? "gpu-emulator" : "cpu") +
+                " failed");
 
   llvm::SmallString<0> bytes;
   llvm::raw_svector_ostream os(bytes);
@@ -372,7 +384,7 @@ static int process(int threads) {
     return writeOutputs(functions, bytes);
 
   llvm::SmallVector<std::string> libraries;
-  if (threads != 1)
+  if (threads != 1 && target == Target::CPU)
     libraries.push_back("omp");
   return writeSharedLibrary(functions, bytes, libraries);
 }

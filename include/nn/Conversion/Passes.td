@@ -83,16 +83,24 @@ def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
     `nn.logsoftmax` ops on its arguments or on each other; anything else is
     an error. Kernels:
 
-    - last dim, `warp`: one warp per row, 8 rows per block, a strided online
-      max+sum per lane, xor-shuffle reductions, then the write pass;
-    - last dim, `block`: one 256-thread block per row, warp shuffles, then
-      the 8 warp partials through shared memory;
+    - last dim, `warp`: one warp per row, 8 rows per block, the row held in
+      registers (loaded once, 128-bit accesses when both buffers are
+      16-byte aligned), the maximum and then the sum reduced with xor
+      shuffles, the result written from registers;
+    - last dim, `block`: the same with a block of 256 (f32 rows up to 8192
+      elements) or 512 threads per row, the warps' partials combined
+      through shared memory;
+    - last dim, `stream`: a block per row for rows longer than registers
+      hold, an online max+sum per thread, then a second read to write;
     - other dims: one thread per column of the contiguous inner dims walking
       the reduced dim, so that accesses are coalesced.
 
-    `auto` takes `warp` for rows up to `warp-row-limit` elements and `block`
-    above, at compile time for static rows and at run time otherwise. f16
-    and bf16 accumulate in f32 and round once on store.
+    `auto` takes `warp` for rows up to `warp-row-limit` elements, `block`
+    up to 16384 elements (4096 for f64), and `stream` above, at compile time
+    for static rows and at run time otherwise; `warp` and `block` also
+    stream the rows they cannot hold. f16 and bf16 accumulate in f32 and
+    round once on store. exp is `math.exp2` marked `afn`, which the GPU
+    pipeline turns into `ex2.approx.ftz.f32`.
   }];
   let options = [
     Option<"strategy", "strategy", "::mlir::nn::GPURowStrategy",
@@ -106,6 +114,48 @@ def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def ApproximateExp2ToNVVMPass : Pass<"nn-gpu-approximate-exp2"> {
+  let summary = "Lower f32 math.exp2 marked afn to ex2.approx.ftz.f32";
+  let description = [{
+    Replaces every f32 `math.exp2` (scalar or 1-D vector, unrolled) that
+    carries the `afn` fast-math flag with a call of the NVVM intrinsic
+    `llvm.nvvm.ex2.approx.ftz.f32`: one MUFU.EX2, denormals flushed to
+    zero, at most 2 ulp from exp2. The GPU kernels mark the exp2 whose
+    results only add to a sum; convert-gpu-to-nvvm would otherwise call
+    libdevice's __nv_exp2f, which guards denormals around the MUFU. Run it
+    on gpu.module before convert-gpu-to-nvvm.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def EmulateGPUPass : Pass<"nn-emulate-gpu", "::mlir::ModuleOp"> {
+  let summary = "(Testing) Run gpu.launch kernels serially on the CPU";
+  let description = [{
+    For checking the GPU kernels' values on a machine without a GPU: each
+    `gpu.launch` becomes loops over its blocks and, per block, one loop over
+    the threads for each stretch of the body between synchronising ops
+    (`gpu.barrier` ends one, `gpu.shuffle` starts one and reads what its
+    source lane computed before it). Values crossing a stretch are kept per
+    thread; workgroup memory is a buffer reused block after block. Host-side
+    `gpu.alloc`, `gpu.dealloc` and `gpu.memcpy` become memref ops.
+
+    Synchronising ops must sit directly in the launch body, as the nn
+    kernels are written; anything else (nested barriers, async launches,
+    clusters, other gpu ops) is an error at the op, never a silent
+    mis-emulation. Run it after `--nn-to-gpu`, before kernel outlining.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
   ];

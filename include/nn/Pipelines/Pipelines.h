@@ -152,6 +152,11 @@ std::string getDefaultCUDAToolkitPath();
 /// as diagnostics when `pm` runs.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
+/// The last stage of buildCPUPipeline: bufferized code on memrefs (scf,
+/// vector, math, arith, memref) to the LLVM dialect. `nativeBF16`: the
+/// target converts bf16 itself (AVX512-BF16), else integer code does.
+void addCPULoweringToLLVM(OpPassManager &pm, bool nativeBF16);
+
 /// Registers `--nn-cpu-pipeline` (buildCPUPipeline with CPUPipelineOptions
 /// parsed from the pipeline's options) with MLIR's global pass registry.
 void registerCPUPipeline();
@@ -166,6 +171,15 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 
 /// Registers `--nn-gpu-pipeline` (buildGPUPipeline) with the pass registry.
 void registerGPUPipeline();
+
+/// For testing without a GPU: `--nn-to-gpu` with the kernel options of
+/// `options`, then `--nn-emulate-gpu` (the kernels as serial loops over
+/// blocks and threads), then addCPULoweringToLLVM. The result has the GPU
+/// functions' signatures on host memory, so the differential tests call it
+/// as they call CPU code.
+void buildGPUEmulatorPipeline(OpPassManager &pm,
+                              const GPUPipelineOptions &options,
+                              bool nativeBF16);
 
 void registerAllPipelines();
 

@@ -1,29 +1,22 @@
 //===- LowerLogSoftmaxToGPU.cpp - nn.logsoftmax as GPU kernels ------------===//
 //
-// Each nn.logsoftmax becomes one kernel launch on device buffers:
-//
-// - last dim, warp per row: 32 lanes stride over a row computing the running
-//   maximum and exp-sum together (online rescaling), combine with xor
-//   shuffles, then write (x - max) - log(sum); 8 rows per block.
-// - last dim, block per row: 256 threads per row, warp shuffles, then the 8
-//   warp partials through shared memory.
-// - any other dim: one thread per (outer, inner) column walking the reduced
-//   dim with stride `inner`, so that neighbouring threads touch neighbouring
-//   addresses (coalesced).
-//
-// The maximum used for rescaling is 0 when it is -inf, so that rows (or row
-// prefixes) of -inf add exp(-inf) = 0 instead of exp(NaN); +inf and NaN
-// still make the sum NaN, which gives the spec's all-NaN rows.
+// Each nn.logsoftmax becomes kernel launches on device buffers (the kernels
+// are in LogSoftmaxKernels.cpp). This file chooses among them, at compile
+// time for static row lengths and at run time for dynamic ones and for the
+// buffers' alignment, and rewrites the function around them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "nn/Conversion/NNToGPU/NNToGPU.h"
+
+#include "LogSoftmaxKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "nn/Conversion/Passes.h"
 #include "nn/Dialect/NN/IR/NNOps.h"
@@ -34,252 +27,9 @@ namespace mlir::nn {
 } // namespace mlir::nn
 
 using namespace mlir;
+namespace gpu_kernels = mlir::nn::gpu_kernels;
 
 namespace {
-
-constexpr int64_t kWarpSize = 32;
-constexpr int64_t kRowsPerBlock = 8;
-constexpr int64_t kBlockThreads = 256;
-
-/// Emits the scalar arithmetic of one kernel; `acc` is the accumulation
-/// type (f32, or f64 / the wider result type).
-struct KernelBuilder {
-  OpBuilder &b;
-  Location loc;
-  FloatType acc;
-  FloatType resultType;
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value fconst(double v) {
-    return arith::ConstantOp::create(b, loc, acc, b.getFloatAttr(acc, v));
-  }
-  Value negInf() { return fconst(-INFINITY); }
-
-  /// Loads element `i` of the flat buffer, widened to `acc`.
-  Value load(Value buffer, Value i) {
-    Value v = memref::LoadOp::create(b, loc, buffer, i);
-    if (v.getType() != acc)
-      v = arith::ExtFOp::create(b, loc, acc, v);
-    return v;
-  }
-  /// Stores `v` (in `acc`) to element `i`, rounded once to the result type.
-  void store(Value v, Value buffer, Value i) {
-    if (resultType != acc)
-      v = arith::TruncFOp::create(b, loc, resultType, v);
-    memref::StoreOp::create(b, loc, v, buffer, i);
-  }
-  /// The maximum used for rescaling: `max`, or 0 when it is -inf.
-  Value safeMax(Value max) {
-    Value isNegInf =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max, negInf());
-    return arith::SelectOp::create(b, loc, isNegInf, fconst(0.0), max);
-  }
-  Value expOf(Value x, Value minus) {
-    return math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, x, minus));
-  }
-  /// Combines two (max, sum) pairs: sums rescaled to the larger maximum.
-  std::pair<Value, Value> combine(Value m1, Value s1, Value m2, Value s2) {
-    Value m = arith::MaximumFOp::create(b, loc, m1, m2);
-    Value ms = safeMax(m);
-    Value a = arith::MulFOp::create(b, loc, s1, expOf(m1, ms));
-    Value c = arith::MulFOp::create(b, loc, s2, expOf(m2, ms));
-    return {m, arith::AddFOp::create(b, loc, a, c)};
-  }
-
-  /// The running (max, sum) over elements `start`, `start + step`, ... below
-  /// `end` of `buffer`, at offset `base + j * stride` for element j.
-  std::pair<Value, Value> reduceStrided(Value buffer, Value base, Value stride,
-                                        Value start, Value end, Value step) {
-    auto loop = scf::ForOp::create(b, loc, start, end, step,
-                                   ValueRange{negInf(), fconst(0.0)});
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value j = loop.getInductionVar();
-    Value m = loop.getRegionIterArgs()[0], s = loop.getRegionIterArgs()[1];
-    Value offset = arith::AddIOp::create(
-        b, loc, base, arith::MulIOp::create(b, loc, j, stride));
-    Value v = load(buffer, offset);
-    Value mn = arith::MaximumFOp::create(b, loc, m, v);
-    Value ms = safeMax(mn);
-    Value scaled = arith::MulFOp::create(b, loc, s, expOf(m, ms));
-    Value sn = arith::AddFOp::create(b, loc, scaled, expOf(v, ms));
-    scf::YieldOp::create(b, loc, ValueRange{mn, sn});
-    return {loop.getResult(0), loop.getResult(1)};
-  }
-
-  /// Writes (x - max) - log(sum) for the same elements reduceStrided read.
-  void writeStrided(Value in, Value out, Value base, Value stride, Value start,
-                    Value end, Value step, Value max, Value sum) {
-    Value logSum = math::LogOp::create(b, loc, sum);
-    auto loop = scf::ForOp::create(b, loc, start, end, step);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value offset = arith::AddIOp::create(
-        b, loc, base,
-        arith::MulIOp::create(b, loc, loop.getInductionVar(), stride));
-    Value shifted = arith::SubFOp::create(b, loc, load(in, offset), max);
-    store(arith::SubFOp::create(b, loc, shifted, logSum), out, offset);
-  }
-
-  /// Butterfly all-reduce of (max, sum) over the 32 lanes of a warp.
-  std::pair<Value, Value> warpReduce(Value m, Value s) {
-    Value width = arith::ConstantIntOp::create(b, loc, kWarpSize, 32);
-    for (int64_t offset = kWarpSize / 2; offset >= 1; offset /= 2) {
-      Value o = arith::ConstantIntOp::create(b, loc, offset, 32);
-      Value om =
-          gpu::ShuffleOp::create(b, loc, m, o, width, gpu::ShuffleMode::XOR)
-              .getShuffleResult();
-      Value os =
-          gpu::ShuffleOp::create(b, loc, s, o, width, gpu::ShuffleMode::XOR)
-              .getShuffleResult();
-      std::tie(m, s) = combine(m, s, om, os);
-    }
-    return {m, s};
-  }
-};
-
-/// ceil(a / b) for index values.
-Value ceilDiv(OpBuilder &b, Location loc, Value a, int64_t divisor) {
-  return arith::CeilDivUIOp::create(
-      b, loc, a, arith::ConstantIndexOp::create(b, loc, divisor));
-}
-
-/// Runs `body` inside `if (cond)`.
-void emitIf(OpBuilder &b, Location loc, Value cond,
-            llvm::function_ref<void()> body) {
-  auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-  body();
-}
-
-/// A launch of `grid` x 1 x 1 blocks of `threadsX` x `threadsY` threads;
-/// `body` gets the builder inside the kernel and the launch op.
-void emitLaunch(OpBuilder &b, Location loc, Value grid, int64_t threadsX,
-                int64_t threadsY, StringRef kernelName,
-                llvm::function_ref<void(gpu::LaunchOp)> body,
-                TypeRange workgroup = {}) {
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  // Every kernel goes into one gpu.module, so one image holds them all.
-  auto launch = gpu::LaunchOp::create(
-      b, loc, grid, one, one, arith::ConstantIndexOp::create(b, loc, threadsX),
-      arith::ConstantIndexOp::create(b, loc, threadsY), one,
-      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/{}, workgroup, /*privateAttributions=*/{},
-      /*clusterSizeX=*/nullptr, /*clusterSizeY=*/nullptr,
-      /*clusterSizeZ=*/nullptr,
-      FlatSymbolRefAttr::get(b.getContext(), nn::kGPUKernelModuleName),
-      FlatSymbolRefAttr::get(b.getContext(), kernelName));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  body(launch);
-  gpu::TerminatorOp::create(b, loc);
-}
-
-/// The kernel strategies, on flat (1-D) device buffers.
-struct LogSoftmaxKernels {
-  OpBuilder &b;
-  Location loc;
-  FloatType acc, resultType;
-  Value in, out;
-  /// The prefix of the kernels' names, e.g. `main_0`.
-  std::string name;
-
-  KernelBuilder kernel() { return {b, loc, acc, resultType}; }
-
-  void warpPerRow(Value rows, Value n) {
-    emitLaunch(b, loc, ceilDiv(b, loc, rows, kRowsPerBlock), kWarpSize,
-               kRowsPerBlock, name + "_warp_per_row",
-               [&](gpu::LaunchOp launch) {
-                 KernelBuilder k = kernel();
-                 auto ids = launch.getThreadIds();
-                 Value row = arith::AddIOp::create(
-                     b, loc,
-                     arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                           k.index(kRowsPerBlock)),
-                     ids.y);
-                 // Whole warps leave together, so shuffles see full warps.
-                 Value inside = arith::CmpIOp::create(
-                     b, loc, arith::CmpIPredicate::ult, row, rows);
-                 emitIf(b, loc, inside, [&] {
-                   Value base = arith::MulIOp::create(b, loc, row, n);
-                   Value step = k.index(kWarpSize), one = k.index(1);
-                   auto [m, s] = k.reduceStrided(in, base, one, ids.x, n, step);
-                   std::tie(m, s) = k.warpReduce(m, s);
-                   k.writeStrided(in, out, base, one, ids.x, n, step, m, s);
-                 });
-               });
-  }
-
-  void blockPerRow(Value rows, Value n) {
-    auto shared =
-        MemRefType::get({kBlockThreads / kWarpSize}, acc, AffineMap(),
-                        gpu::AddressSpaceAttr::get(
-                            b.getContext(), gpu::AddressSpace::Workgroup));
-    emitLaunch(
-        b, loc, rows, kBlockThreads, 1, name + "_block_per_row",
-        [&](gpu::LaunchOp launch) {
-          KernelBuilder k = kernel();
-          Value sharedMax = launch.getWorkgroupAttributions()[0];
-          Value sharedSum = launch.getWorkgroupAttributions()[1];
-          Value row = launch.getBlockIds().x;
-          Value tid = launch.getThreadIds().x;
-          Value base = arith::MulIOp::create(b, loc, row, n);
-          Value step = k.index(kBlockThreads), one = k.index(1);
-          Value m, s;
-          std::tie(m, s) = k.reduceStrided(in, base, one, tid, n, step);
-          std::tie(m, s) = k.warpReduce(m, s);
-          // Lane 0 of each warp publishes its partial.
-          Value warp = arith::DivUIOp::create(b, loc, tid, k.index(kWarpSize));
-          Value lane = arith::RemUIOp::create(b, loc, tid, k.index(kWarpSize));
-          Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                              lane, k.index(0));
-          emitIf(b, loc, first, [&] {
-            memref::StoreOp::create(b, loc, m, sharedMax, warp);
-            memref::StoreOp::create(b, loc, s, sharedSum, warp);
-          });
-          gpu::BarrierOp::create(b, loc);
-          // Every thread combines the partials in the same order, so all get
-          // the same (max, sum).
-          Value bm = memref::LoadOp::create(b, loc, sharedMax, k.index(0));
-          Value bs = memref::LoadOp::create(b, loc, sharedSum, k.index(0));
-          for (int64_t w = 1; w < kBlockThreads / kWarpSize; ++w) {
-            Value wm = memref::LoadOp::create(b, loc, sharedMax, k.index(w));
-            Value ws = memref::LoadOp::create(b, loc, sharedSum, k.index(w));
-            std::tie(bm, bs) = k.combine(bm, bs, wm, ws);
-          }
-          k.writeStrided(in, out, base, one, tid, n, step, bm, bs);
-        },
-        TypeRange{shared, shared});
-  }
-
-  void columns(Value outer, Value n, Value inner) {
-    Value total = arith::MulIOp::create(b, loc, outer, inner);
-    emitLaunch(b, loc, ceilDiv(b, loc, total, kBlockThreads), kBlockThreads, 1,
-               name + "_columns", [&](gpu::LaunchOp launch) {
-                 KernelBuilder k = kernel();
-                 Value column = arith::AddIOp::create(
-                     b, loc,
-                     arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                           k.index(kBlockThreads)),
-                     launch.getThreadIds().x);
-                 Value inside = arith::CmpIOp::create(
-                     b, loc, arith::CmpIPredicate::ult, column, total);
-                 emitIf(b, loc, inside, [&] {
-                   Value o = arith::DivUIOp::create(b, loc, column, inner);
-                   Value i = arith::RemUIOp::create(b, loc, column, inner);
-                   Value base = arith::AddIOp::create(
-                       b, loc,
-                       arith::MulIOp::create(
-                           b, loc, arith::MulIOp::create(b, loc, o, n), inner),
-                       i);
-                   Value zero = k.index(0), one = k.index(1);
-                   auto [m, s] = k.reduceStrided(in, base, inner, zero, n, one);
-                   k.writeStrided(in, out, base, inner, zero, n, one, m, s);
-                 });
-               });
-  }
-};
 
 /// A 1-D view of an identity-layout buffer.
 Value flatten(OpBuilder &b, Location loc, Value buffer) {
@@ -298,6 +48,107 @@ Value flatten(OpBuilder &b, Location loc, Value buffer) {
                                          ArrayRef<ReassociationIndices>{all});
 }
 
+/// Runs `then` inside `if (cond)`, and `otherwise` in its else branch.
+void emitIf(OpBuilder &b, Location loc, Value cond,
+            llvm::function_ref<void()> then,
+            llvm::function_ref<void()> otherwise = nullptr) {
+  auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/!!otherwise);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  then();
+  if (!otherwise)
+    return;
+  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  otherwise();
+}
+
+/// Whether `buffer` starts on a 16-byte boundary, at run time.
+Value isAligned16(OpBuilder &b, Location loc, Value buffer) {
+  Value address =
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  Value rest = arith::RemUIOp::create(
+      b, loc, address, arith::ConstantIndexOp::create(b, loc, 16));
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rest,
+                               arith::ConstantIndexOp::create(b, loc, 0));
+}
+
+/// Emits `kernel(width)` with 128-bit accesses when both buffers are
+/// 16-byte aligned, else `kernel(1)`: the choice is made per call.
+void emitVectorOrScalar(OpBuilder &b, Location loc,
+                        gpu_kernels::KernelContext &k, Type inputElement,
+                        llvm::function_ref<void(int64_t)> kernel) {
+  Value aligned = arith::AndIOp::create(b, loc, isAligned16(b, loc, k.in),
+                                        isAligned16(b, loc, k.out));
+  emitIf(
+      b, loc, aligned,
+      [&] { kernel(gpu_kernels::vectorWidthFor(inputElement, k.acc)); },
+      [&] { kernel(1); });
+}
+
+/// The most elements one thread holds in registers. 32 f32 keep the block
+/// kernels near 80 registers (ptxas -v, sm_90): with 64, the 256-thread
+/// kernel took 141 and one block filled an SM. f64, with libdevice's exp
+/// inlined once per element, spilled at 16 in the warp kernel; 8 do not.
+int64_t maxElementsPerThread(FloatType acc) { return acc.isF64() ? 8 : 32; }
+
+/// The last-dim kernels: rows on chip (a warp, then a block of 256, then
+/// of 512 threads per row) up to what the registers hold, then streamed
+/// rows. A static row length picks one kernel here; a dynamic one picks
+/// at run time.
+void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
+                    Value rows, Value n, std::optional<int64_t> staticN,
+                    Type inputElement, const nn::GPUKernelOptions &options) {
+  using nn::GPURowStrategy;
+  int64_t maxElements = maxElementsPerThread(k.acc);
+  struct Tier {
+    int64_t threadsPerRow, limit;
+  };
+  SmallVector<Tier> tiers;
+  GPURowStrategy strategy = options.strategy;
+  if ((strategy == GPURowStrategy::Auto ||
+       strategy == GPURowStrategy::WarpPerRow) &&
+      options.warpRowLimit > 0)
+    tiers.push_back({gpu_kernels::kWarpSize,
+                     std::min(options.warpRowLimit,
+                              gpu_kernels::kWarpSize * maxElements)});
+  if (strategy == GPURowStrategy::Auto ||
+      strategy == GPURowStrategy::BlockPerRow)
+    for (int64_t threads : {gpu_kernels::kBlockThreads,
+                            2 * gpu_kernels::kBlockThreads})
+      tiers.push_back({threads, threads * maxElements});
+
+  auto onChip = [&](const Tier &tier, int64_t length) {
+    int64_t elements = llvm::divideCeil(length, tier.threadsPerRow);
+    emitVectorOrScalar(b, loc, k, inputElement, [&](int64_t width) {
+      gpu_kernels::emitRowsOnChip(k, rows, n, tier.threadsPerRow,
+                                  llvm::divideCeil(elements, width), width);
+    });
+  };
+  auto streamed = [&] {
+    emitVectorOrScalar(b, loc, k, inputElement, [&](int64_t width) {
+      gpu_kernels::emitStreamedRows(k, rows, n, width);
+    });
+  };
+  if (staticN) {
+    for (const Tier &tier : tiers)
+      if (*staticN <= tier.limit)
+        return onChip(tier, *staticN);
+    return streamed();
+  }
+  // if (n <= limit0) tier0 else if (n <= limit1) tier1 ... else streamed.
+  std::function<void(size_t)> chain = [&](size_t i) {
+    if (i == tiers.size())
+      return streamed();
+    Value fits = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ule, n,
+        arith::ConstantIndexOp::create(b, loc, tiers[i].limit));
+    emitIf(
+        b, loc, fits, [&] { onChip(tiers[i], tiers[i].limit); },
+        [&] { chain(i + 1); });
+  };
+  chain(0);
+}
+
 /// Launches the kernel computing log-softmax of `in` along `dim` into `out`.
 void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
                     int64_t dim, const nn::GPUKernelOptions &options,
@@ -308,25 +159,25 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
   FloatType acc = nn::LogSoftmaxOp::getComputeType(resultType);
   int64_t rank = inType.getRank();
 
-  // outer x n x inner, the sizes before, at and after `dim`.
+  // outer x n x inner, the sizes before, at and after `dim`; constants
+  // where static, which the kernels specialise on.
+  auto size = [&](int64_t i) -> Value {
+    if (!inType.isDynamicDim(i))
+      return arith::ConstantIndexOp::create(b, loc, inType.getDimSize(i));
+    return memref::DimOp::create(b, loc, in, i);
+  };
   auto product = [&](int64_t from, int64_t to) {
     Value p = arith::ConstantIndexOp::create(b, loc, 1);
     for (int64_t i = from; i < to; ++i)
-      p = arith::MulIOp::create(b, loc, p,
-                                memref::DimOp::create(b, loc, in, i));
+      p = arith::MulIOp::create(b, loc, p, size(i));
     return p;
   };
   Value outer = product(0, dim);
-  Value n = rank ? Value(memref::DimOp::create(b, loc, in, dim))
-                 : Value(arith::ConstantIndexOp::create(b, loc, 1));
+  Value n = rank ? size(dim) : arith::ConstantIndexOp::create(b, loc, 1);
   Value inner = product(rank ? dim + 1 : 0, rank);
-  LogSoftmaxKernels kernels{b,
-                            loc,
-                            acc,
-                            resultType,
-                            flatten(b, loc, in),
-                            flatten(b, loc, out),
-                            std::move(name)};
+  gpu_kernels::KernelContext kernels{b,           loc,
+                                    flatten(b, loc, in), flatten(b, loc, out),
+                                    acc,         std::move(name)};
 
   // No launch for an empty tensor: a grid of 0 blocks is an error.
   Value total = arith::MulIOp::create(
@@ -335,30 +186,13 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, total,
                             arith::ConstantIndexOp::create(b, loc, 0));
   emitIf(b, loc, nonEmpty, [&] {
-    if (rank != 0 && dim != rank - 1) {
-      kernels.columns(outer, n, inner);
-      return;
-    }
-    nn::GPURowStrategy strategy = options.strategy;
+    if (rank != 0 && dim != rank - 1)
+      return gpu_kernels::emitColumns(kernels, outer, n, inner);
     int64_t staticN = rank ? inType.getDimSize(dim) : 1;
-    if (strategy == nn::GPURowStrategy::Auto && !ShapedType::isDynamic(staticN))
-      strategy = staticN <= options.warpRowLimit
-                     ? nn::GPURowStrategy::WarpPerRow
-                     : nn::GPURowStrategy::BlockPerRow;
-    if (strategy == nn::GPURowStrategy::WarpPerRow)
-      return kernels.warpPerRow(outer, n);
-    if (strategy == nn::GPURowStrategy::BlockPerRow)
-      return kernels.blockPerRow(outer, n);
-    // A dynamic row length picks the kernel at run time.
-    Value shortRows = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ule, n,
-        arith::ConstantIndexOp::create(b, loc, options.warpRowLimit));
-    auto ifOp = scf::IfOp::create(b, loc, shortRows, /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    kernels.warpPerRow(outer, n);
-    b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-    kernels.blockPerRow(outer, n);
+    emitRowKernels(b, loc, kernels, outer, n,
+                   ShapedType::isDynamic(staticN) ? std::nullopt
+                                                  : std::optional(staticN),
+                   inType.getElementType(), options);
   });
 }
 

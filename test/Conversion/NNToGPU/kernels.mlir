@@ -1,36 +1,59 @@
 // RUN: nn-opt %s --nn-to-gpu --split-input-file --verify-diagnostics | FileCheck %s
 
-// Short static rows: one warp per row, 8 rows per block, the online max+sum
-// in one strided loop, then xor shuffles 16, 8, 4, 2, 1. The function now
+// Short static rows: one warp per row, 8 rows per block, the row held in
+// registers as 128-bit vectors when both buffers are 16-byte aligned (checked
+// at run time), else one element per access. The maximum is reduced first
+// (xor shuffles 16, 8, 4, 2, 1), then the sum of exp2((x - max) * log2(e))
+// marked afn, then the row is written from the registers. The function now
 // takes device buffers and writes its result into a trailing out-parameter.
 // CHECK-LABEL: func.func @short_rows(
 // CHECK-SAME:    %[[X:.*]]: memref<64x512xf32>, %[[Y:.*]]: memref<64x512xf32>)
 // CHECK-SAME:    attributes {llvm.emit_c_interface}
-// CHECK-DAG:     %[[ROWS_PER_BLOCK:.*]] = arith.constant 8 : index
-// CHECK:         %[[GRID:.*]] = arith.ceildivui %{{.*}}, %[[ROWS_PER_BLOCK]] : index
-// CHECK-DAG:     %[[C32:.*]] = arith.constant 32 : index
-// CHECK-DAG:     %[[C8:.*]] = arith.constant 8 : index
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %[[GRID]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[C32]], {{.*}} = %[[C8]], {{.*}}) module(@nn_kernels) function(@short_rows_0_warp_per_row)
-// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (f32, f32) {
-// CHECK:             memref.load
-// CHECK:             arith.maximumf
-// CHECK:             math.exp
-// CHECK:             math.exp
-// CHECK:             scf.yield
-// CHECK-DAG:       %[[WIDTH:.*]] = arith.constant 32 : i32
-// CHECK-DAG:       %[[O16:.*]] = arith.constant 16 : i32
-// CHECK:           gpu.shuffle  xor {{.*}}, %[[O16]], %[[WIDTH]] : f32
-// CHECK-DAG:       %[[O8:.*]] = arith.constant 8 : i32
-// CHECK:           gpu.shuffle  xor {{.*}}, %[[O8]], %[[WIDTH]] : f32
-// CHECK-DAG:       %[[O4:.*]] = arith.constant 4 : i32
-// CHECK:           gpu.shuffle  xor {{.*}}, %[[O4]], %[[WIDTH]] : f32
-// CHECK-DAG:       %[[O2:.*]] = arith.constant 2 : i32
-// CHECK:           gpu.shuffle  xor {{.*}}, %[[O2]], %[[WIDTH]] : f32
-// CHECK-DAG:       %[[O1:.*]] = arith.constant 1 : i32
-// CHECK:           gpu.shuffle  xor {{.*}}, %[[O1]], %[[WIDTH]] : f32
-// CHECK:           math.log
-// CHECK:           scf.for
-// CHECK:             memref.store
+// CHECK:         %[[XF:.*]] = memref.collapse_shape %[[X]]
+// CHECK:         %[[YF:.*]] = memref.collapse_shape %[[Y]]
+// CHECK:         %[[XP:.*]] = memref.extract_aligned_pointer_as_index %[[XF]]
+// CHECK:         %[[C16:.*]] = arith.constant 16 : index
+// CHECK:         arith.remui %[[XP]], %[[C16]]
+// CHECK:         %[[YP:.*]] = memref.extract_aligned_pointer_as_index %[[YF]]
+// CHECK:         %[[ALIGNED:.*]] = arith.andi
+// CHECK:         scf.if %[[ALIGNED]] {
+// CHECK-DAG:       %[[ROWS_PER_BLOCK:.*]] = arith.constant 8 : index
+// CHECK:           %[[GRID:.*]] = arith.ceildivui %{{.*}}, %[[ROWS_PER_BLOCK]] : index
+// CHECK-DAG:       %[[C32:.*]] = arith.constant 32 : index
+// CHECK-DAG:       %[[C8:.*]] = arith.constant 8 : index
+// CHECK:           gpu.launch blocks({{.*}}) in ({{.*}} = %[[GRID]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[C32]], {{.*}} = %[[C8]], {{.*}}) module(@nn_kernels) function(@short_rows_0_warp_per_row_v4)
+// 512 = 4 vectors of 4 per lane, all inside the row: no test, no head or
+// tail.
+// CHECK-NOT:         scf.if
+// CHECK-COUNT-4:     vector.load %[[XF]][%{{.*}}] {alignment = 16 : i64} : memref<32768xf32>, vector<4xf32>
+// CHECK-NOT:         memref.load
+// CHECK:             %[[LANE_MAX:.*]] = vector.reduction <maximumf>, %{{.*}} : vector<4xf32> into f32
+// CHECK-DAG:         %[[WIDTH:.*]] = arith.constant 32 : i32
+// CHECK-DAG:         %[[O16:.*]] = arith.constant 16 : i32
+// CHECK:             %[[M16:.*]], %{{.*}} = gpu.shuffle  xor %[[LANE_MAX]], %[[O16]], %[[WIDTH]] : f32
+// CHECK:             arith.maximumf %[[LANE_MAX]], %[[M16]] : f32
+// CHECK-COUNT-4:     gpu.shuffle  xor
+// CHECK:             %[[MAX:.*]] = arith.maximumf
+// CHECK:             %[[NEG_INF:.*]] = arith.cmpf oeq, %[[MAX]]
+// CHECK:             %[[REF:.*]] = arith.select %[[NEG_INF]], %{{.*}}, %[[MAX]] : f32
+// CHECK:             %[[REFV:.*]] = vector.broadcast %[[REF]] : f32 to vector<4xf32>
+// CHECK:             %[[D:.*]] = arith.subf %{{.*}}, %[[REFV]] : vector<4xf32>
+// CHECK:             %[[LOG2E:.*]] = arith.constant dense<1.44269{{[0-9]*}}> : vector<4xf32>
+// CHECK:             %[[SCALED:.*]] = arith.mulf %[[D]], %[[LOG2E]] : vector<4xf32>
+// CHECK:             math.exp2 %[[SCALED]] fastmath<afn> : vector<4xf32>
+// CHECK:             %[[LANE_SUM:.*]] = vector.reduction <add>, %{{.*}} : vector<4xf32> into f32
+// CHECK:             gpu.shuffle  xor %[[LANE_SUM]]
+// CHECK-COUNT-4:     gpu.shuffle  xor
+// CHECK:             %[[LOG:.*]] = math.log %{{.*}} : f32
+// CHECK:             scf.if
+// CHECK:               %[[LOGV:.*]] = vector.broadcast %[[LOG]] : f32 to vector<4xf32>
+// CHECK:               %[[SHIFTED:.*]] = arith.subf %{{.*}}, %[[REFV]] : vector<4xf32>
+// CHECK:               %[[OUT:.*]] = arith.subf %[[SHIFTED]], %[[LOGV]] : vector<4xf32>
+// CHECK:               vector.store %[[OUT]], %[[YF]][%{{.*}}] {alignment = 16 : i64} : memref<32768xf32>, vector<4xf32>
+// CHECK-COUNT-3:       vector.store
+// CHECK:         } else {
+// CHECK:           gpu.launch {{.*}} function(@short_rows_0_warp_per_row_v1)
+// CHECK-COUNT-16:    vector.load %[[XF]][%{{.*}}] : memref<32768xf32>, vector<1xf32>
 // CHECK-NOT:     gpu.launch
 // CHECK:         return
 func.func @short_rows(%x: tensor<64x512xf32>) -> tensor<64x512xf32> {
@@ -40,19 +63,61 @@ func.func @short_rows(%x: tensor<64x512xf32>) -> tensor<64x512xf32> {
 
 // -----
 
-// Long rows: a 256-thread block per row, the 8 warp partials through
-// workgroup memory and one barrier. bf16 is read, widened to f32, and
-// rounded once on store.
+// A row length that is no multiple of the vector width: rows start anywhere
+// relative to 16 bytes, so each has a scalar head (before the first
+// boundary) and tail, and the vectors past the row are tested and hold -inf.
+// CHECK-LABEL: func.func @odd_rows(
+// CHECK:         %[[N:.*]] = arith.constant 1001 : index
+// CHECK:         gpu.launch {{.*}} function(@odd_rows_0_warp_per_row_v4)
+// CHECK:           %[[BASE:.*]] = arith.muli %{{.*}}, %[[N]] : index
+// CHECK:           %[[C4:.*]] = arith.constant 4 : index
+// CHECK:           %[[MIS:.*]] = arith.remui %[[BASE]], %[[C4]] : index
+// CHECK:           %[[TO_EDGE:.*]] = arith.subi %[[C4]], %[[MIS]] : index
+// CHECK:           %[[HEAD4:.*]] = arith.remui %[[TO_EDGE]], %[[C4]] : index
+// CHECK:           %[[HEAD:.*]] = arith.minui %[[HEAD4]], %[[N]] : index
+// CHECK:           %[[REST:.*]] = arith.subi %[[N]], %[[HEAD]] : index
+// CHECK:           %[[VECTORS:.*]] = arith.divui %[[REST]], %[[C4]] : index
+// CHECK:           %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %[[VECTORS]] : index
+// CHECK:           scf.if %[[INSIDE]] -> (vector<4xf32>) {
+// CHECK:             vector.load {{.*}} {alignment = 16 : i64}
+// CHECK:           } else {
+// CHECK:             scf.yield %{{.*}} : vector<4xf32>
+// CHECK:           %[[IN_HEAD:.*]] = arith.cmpi ult, %{{.*}}, %[[HEAD]] : index
+// CHECK:           scf.if %[[IN_HEAD]] -> (f32) {
+// CHECK:             memref.load
+func.func @odd_rows(%x: tensor<100x1001xf32>) -> tensor<100x1001xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<100x1001xf32> -> tensor<100x1001xf32>
+  return %y : tensor<100x1001xf32>
+}
+
+// -----
+
+// Rows longer than a block's registers hold: a 256-thread block per row
+// streams them, an online max+sum per thread (four values: the lagging
+// reference, the maximum, a compensated sum and its compensation), the
+// block's maximum first and then the rescaled sums through workgroup memory,
+// then a second read to write. bf16 moves 8 to a 128-bit access, is widened
+// to f32, and is rounded once on store.
 // CHECK-LABEL: func.func @long_rows(
-// The launch's y extent, a constant 1, is the first one defined after the 256.
 // CHECK:         %[[C256:.*]] = arith.constant 256 : index
 // CHECK:         %[[C1:.*]] = arith.constant 1 : index
-// CHECK:         gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %[[C256]], {{.*}} = %[[C1]], {{.*}}) module(@nn_kernels) function(@long_rows_0_block_per_row)
-// CHECK-SAME:    workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>)
-// CHECK:           arith.extf {{.*}} : bf16 to f32
-// CHECK:           gpu.shuffle  xor
+// CHECK:         gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %[[C256]], {{.*}} = %[[C1]], {{.*}}) module(@nn_kernels) function(@long_rows_0_streamed_rows_v8)
+// CHECK-SAME:    workgroup(%[[SMAX:.*]] : memref<8xf32, #gpu.address_space<workgroup>>, %[[SSUM:.*]] : memref<8xf32, #gpu.address_space<workgroup>>)
+// CHECK:           %[[STATE:.*]]:4 = scf.for {{.*}} -> (f32, f32, f32, f32) {
+// CHECK:             vector.load {{.*}} {alignment = 16 : i64} : memref<8208384xbf16>, vector<8xbf16>
+// CHECK:             arith.extf {{.*}} : vector<8xbf16> to vector<8xf32>
+// CHECK:           gpu.shuffle  xor %[[STATE]]#1
+// CHECK:           memref.store %{{.*}}, %[[SMAX]]
 // CHECK:           gpu.barrier
-// CHECK:           arith.truncf {{.*}} : f32 to bf16
+// CHECK:           memref.store %{{.*}}, %[[SSUM]]
+// CHECK:           gpu.barrier
+// CHECK:           math.log
+// CHECK:           scf.for
+// CHECK:             vector.load
+// CHECK:             arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
+// CHECK:             vector.store {{.*}} {alignment = 16 : i64} : memref<8208384xbf16>, vector<8xbf16>
+// CHECK:         } else {
+// CHECK:           gpu.launch {{.*}} function(@long_rows_0_streamed_rows_v1)
 // CHECK-NOT:     gpu.launch
 func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<64x128256xbf16> -> tensor<64x128256xbf16>
@@ -61,19 +126,34 @@ func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
 
 // -----
 
-// A dynamic row length picks the kernel at run time.
+// A dynamic row length picks the kernel at run time: a warp up to 1024
+// elements, a block of 256 threads up to 8192, of 512 up to 16384, then
+// streamed rows; each with vector and scalar variants.
 // CHECK-LABEL: func.func @dynamic_rows(
 // CHECK-SAME:    %[[X:[^:]*]]: memref<?x?xf16>
-// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
-// CHECK:         memref.dim %[[X]], %[[C0]]
 // CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
 // CHECK:         %[[N:.*]] = memref.dim %[[X]], %[[C1]]
-// CHECK-DAG:     %[[C1024:.*]] = arith.constant 1024 : index
-// CHECK:         %[[SHORT:.*]] = arith.cmpi ule, %[[N]], %[[C1024]]
-// CHECK:         scf.if %[[SHORT]] {
-// CHECK:           gpu.launch {{.*}} function(@dynamic_rows_0_warp_per_row)
+// CHECK:         %[[C1024:.*]] = arith.constant 1024 : index
+// CHECK:         %[[WARP:.*]] = arith.cmpi ule, %[[N]], %[[C1024]]
+// CHECK:         scf.if %[[WARP]] {
+// CHECK:           gpu.launch {{.*}} function(@dynamic_rows_0_warp_per_row_v8)
+// CHECK:           gpu.launch {{.*}} function(@dynamic_rows_0_warp_per_row_v1)
 // CHECK:         } else {
-// CHECK:           gpu.launch {{.*}} function(@dynamic_rows_0_block_per_row)
+// CHECK:           %[[C8192:.*]] = arith.constant 8192 : index
+// CHECK:           %[[BLOCK:.*]] = arith.cmpi ule, %[[N]], %[[C8192]]
+// CHECK:           scf.if %[[BLOCK]] {
+// CHECK:             gpu.launch {{.*}} function(@dynamic_rows_0_block_per_row_v8)
+// CHECK:             gpu.launch {{.*}} function(@dynamic_rows_0_block_per_row_v1)
+// CHECK:           } else {
+// CHECK:             %[[C16384:.*]] = arith.constant 16384 : index
+// CHECK:             %[[BLOCK512:.*]] = arith.cmpi ule, %[[N]], %[[C16384]]
+// CHECK:             scf.if %[[BLOCK512]] {
+// CHECK:               gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %{{.*}}, {{.*}}) module(@nn_kernels) function(@dynamic_rows_0_block_per_row_t512_v8)
+// CHECK-SAME:          workgroup({{.*}} : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK:               gpu.launch {{.*}} function(@dynamic_rows_0_block_per_row_t512_v1)
+// CHECK:             } else {
+// CHECK:               gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v8)
+// CHECK:               gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v1)
 func.func @dynamic_rows(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<?x?xf16> -> tensor<?x?xf16>
   return %y : tensor<?x?xf16>
@@ -86,12 +166,8 @@ func.func @dynamic_rows(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
 // threads read neighbouring addresses.
 // CHECK-LABEL: func.func @middle_dim(
 // CHECK-SAME:    %[[X:[^:]*]]: memref<32x1024x128xf32>, %[[Y:[^:]*]]: memref<32x1024x128xf32>)
-// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
-// CHECK:         memref.dim %[[X]], %[[C0]]
-// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
-// CHECK:         %[[REDUCED:.*]] = memref.dim %[[X]], %[[C1]]
-// CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
-// CHECK:         %[[D2:.*]] = memref.dim %[[X]], %[[C2]]
+// CHECK:         %[[REDUCED:.*]] = arith.constant 1024 : index
+// CHECK:         %[[D2:.*]] = arith.constant 128 : index
 // CHECK:         %[[INNER:.*]] = arith.muli %{{.*}}, %[[D2]] : index
 // CHECK:         %[[XF:.*]] = memref.collapse_shape %[[X]]
 // CHECK:         %[[YF:.*]] = memref.collapse_shape %[[Y]]
@@ -104,7 +180,8 @@ func.func @dynamic_rows(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
 // CHECK-DAG:       %[[ZERO:.*]] = arith.constant 0 : index
 // CHECK-DAG:       %[[ONE:.*]] = arith.constant 1 : index
 // Both passes step through the whole reduced dim, one element at a time, at
-// stride INNER from the column's base.
+// stride INNER from the column's base; the first keeps a lagging reference,
+// the maximum, and a compensated sum.
 // CHECK:           scf.for %[[K:.*]] = %[[ZERO]] to %[[REDUCED]] step %[[ONE]] iter_args
 // CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %[[INNER]] : index
 // CHECK-NEXT:        %[[IDX:.*]] = arith.addi %[[BASE]], %[[OFF]] : index
@@ -126,7 +203,7 @@ func.func @middle_dim(%x: tensor<32x1024x128xf32>) -> tensor<32x1024x128xf32> {
 // CHECK-LABEL: func.func @chain(
 // CHECK-SAME:    %[[X:[^:]*]]: memref<8x100xf64>, %[[A:[^:]*]]: memref<8x100xf64>, %[[B:[^:]*]]: memref<8x100xf64>)
 // CHECK:         %[[T:.*]] = gpu.alloc () : memref<8x100xf64>
-// CHECK:         gpu.launch {{.*}} function(@chain_0_warp_per_row)
+// CHECK:         gpu.launch {{.*}} function(@chain_0_warp_per_row_v2)
 // CHECK:         gpu.launch {{.*}} function(@chain_1_columns)
 // CHECK:         gpu.memcpy  %[[B]], %[[A]]
 // CHECK:         gpu.dealloc  %[[T]]

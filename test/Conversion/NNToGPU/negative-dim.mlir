@@ -7,7 +7,8 @@
 // --target=nvptx).
 // CHECK-LABEL: func.func @last_dim_negative(
 // CHECK-SAME:    %{{.*}}: memref<4x16xf32>, %{{.*}}: memref<4x16xf32>)
-// CHECK:         gpu.launch {{.*}} function(@last_dim_negative_0_warp_per_row)
+// CHECK:         gpu.launch {{.*}} function(@last_dim_negative_0_warp_per_row_v4)
+// CHECK:         gpu.launch {{.*}} function(@last_dim_negative_0_warp_per_row_v1)
 // CHECK-NOT:     gpu.launch
 func.func @last_dim_negative(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %y = nn.logsoftmax %x, dim = -1 : tensor<4x16xf32> -> tensor<4x16xf32>

@@ -23,10 +23,15 @@ enum class GPURowStrategy {
   /// Warp per row up to `warpRowLimit` elements, block per row above; chosen
   /// at run time when the row length is dynamic.
   Auto,
-  /// One warp (32 threads) per row, 8 rows per block, shuffle reductions.
+  /// One warp (32 threads) per row, 8 rows per block, the row in registers,
+  /// shuffle reductions; rows longer than the warp holds are streamed.
   WarpPerRow,
-  /// One block (256 threads) per row, warp shuffles then shared memory.
+  /// One block (256 threads) per row, the row in registers, warp shuffles
+  /// then shared memory; rows longer than the block holds are streamed.
   BlockPerRow,
+  /// One block per row, reading the row twice (online max+sum, then the
+  /// write): any length.
+  Streamed,
 };
 
 /// The command-line values of a GPURowStrategy option (auto, warp, block),
@@ -34,14 +39,18 @@ enum class GPURowStrategy {
 inline llvm::cl::ValuesClass getGPURowStrategyValues() {
   return llvm::cl::values(
       clEnumValN(GPURowStrategy::Auto, "auto",
-                 "a warp per row up to warp-row-limit elements, else a "
-                 "block per row"),
+                 "a warp per row up to warp-row-limit elements, a block per "
+                 "row up to what its registers hold, else streamed"),
       clEnumValN(GPURowStrategy::WarpPerRow, "warp", "a warp per row"),
       clEnumValN(GPURowStrategy::BlockPerRow, "block",
-                 "a 256-thread block per row"));
+                 "a 256-thread block per row"),
+      clEnumValN(GPURowStrategy::Streamed, "stream",
+                 "a 256-thread block per row, reading the row twice"));
 }
 
 #define GEN_PASS_DECL_CONVERTNNTOGPUPASS
+#define GEN_PASS_DECL_APPROXIMATEEXP2TONVVMPASS
+#define GEN_PASS_DECL_EMULATEGPUPASS
 #include "nn/Conversion/Passes.h.inc"
 
 /// The gpu.module the kernels are outlined into: one image holds them all.

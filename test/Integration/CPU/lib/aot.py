@@ -24,6 +24,21 @@ STORAGE = {"f16": np.float16, "bf16": np.uint16, "f32": np.float32,
            "f64": np.float64}
 
 
+def placed_empty(shape, dtype, skip_elements):
+    """An array whose data starts `skip_elements` elements past a 64-byte
+    boundary (0: on the boundary)."""
+    itemsize = np.dtype(dtype).itemsize
+    count = int(np.prod(shape))
+    raw = np.empty(count * itemsize + 128, dtype=np.uint8)
+    skip = (64 - raw.ctypes.data % 64) % 64 + skip_elements * itemsize
+    return raw[skip:skip + count * itemsize].view(dtype).reshape(shape)
+
+
+def unaligned_empty(shape, dtype):
+    """An array whose data starts one element past a 64-byte boundary."""
+    return placed_empty(shape, dtype, 1)
+
+
 def descriptor_type(rank):
     fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
               ("offset", ctypes.c_int64)]

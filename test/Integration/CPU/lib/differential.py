@@ -16,10 +16,13 @@ positions, the spec's tolerances elsewhere). Paths:
   jit     nn-run, the JIT runner, several arguments per call through .npy
           files.
   ptx     nn-compile --target=nvptx for every GPU strategy, sm_80 and sm_90,
-          then ptxas -v (no spills, no local memory). Values are not checked:
-          there is no GPU here.
+          then ptxas -v (no spills, no local memory).
+  gpu-emu the GPU kernels' values without a GPU: nn-compile
+          --target=gpu-emulator runs them serially on this CPU, on aligned
+          (vector kernels) and unaligned (scalar kernels) buffers
+          (gpu_emulation.py).
 
-  differential.py --tier quick|long [--paths abi,jit,ptx] --work DIR
+  differential.py --tier quick|long [--paths abi,jit,ptx,gpu-emu] --work DIR
       [--nn-compile PATH] [--nn-run PATH] [--ptxas PATH] [--seed N]
       [--ops logsoftmax,cross_entropy,cross_entropy_grad,softmax,logsoftmax_grad]
 
@@ -56,6 +59,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aot  # noqa: E402
 import differential_ce  # noqa: E402
 import differential_sm  # noqa: E402
+import gpu_emulation  # noqa: E402
 import harness  # noqa: E402
 import nnref  # noqa: E402
 import patterns  # noqa: E402
@@ -117,15 +121,6 @@ def describe(y, ref, order, dim, out):
 # The C ABI path
 # ---------------------------------------------------------------------------
 
-def unaligned_empty(shape, dtype):
-    """An array whose data starts one element past a 64-byte boundary."""
-    itemsize = np.dtype(dtype).itemsize
-    count = int(np.prod(shape))
-    raw = np.empty(count * itemsize + 128, dtype=np.uint8)
-    skip = (64 - raw.ctypes.data % 64) % 64 + itemsize
-    return raw[skip:skip + count * itemsize].view(dtype).reshape(shape)
-
-
 def call(kernel, x_buffer, y_buffer):
     x_desc, y_desc = aot.descriptor(x_buffer), aot.descriptor(y_buffer)
     kernel(ctypes.byref(x_desc), ctypes.byref(y_desc))
@@ -160,9 +155,9 @@ def run_abi_case(kernel, x, dim, dtype, out, order, label, failures):
     y_aligned = np.full(x.shape, 0x7F, dtype=aot.STORAGE[out])
     os.environ["NN_NUM_THREADS"] = "1"
     call(kernel, x_aligned, y_aligned)
-    x_unaligned = unaligned_empty(x.shape, aot.STORAGE[dtype])
+    x_unaligned = aot.unaligned_empty(x.shape, aot.STORAGE[dtype])
     x_unaligned[...] = x_aligned
-    y_unaligned = unaligned_empty(x.shape, aot.STORAGE[out])
+    y_unaligned = aot.unaligned_empty(x.shape, aot.STORAGE[out])
     y_unaligned[...] = 0
     os.environ["NN_NUM_THREADS"] = "2"
     call(kernel, x_unaligned, y_unaligned)
@@ -329,7 +324,7 @@ def run_ptx(opts, failures):
     lengths = [1, 31, 32, 33, 1023, 1024, 1025, 4097]
     if opts.tier == "quick":
         lengths = [1, 33, 1024, 1025]
-    configs = list(itertools.product(("sm_90", "sm_80"), ("auto", "warp", "block")))
+    configs = list(itertools.product(("sm_90", "sm_80"), ("auto", "warp", "block", "stream")))
     work = os.path.join(opts.work, "ptx")
     os.makedirs(work, exist_ok=True)
     start = time.time()
@@ -383,8 +378,9 @@ def run_ptx(opts, failures):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tier", choices=("quick", "long"), default="quick")
-    p.add_argument("--paths", default="abi,jit,ptx",
-                   help="comma-separated: abi (nn-compile's C ABI), jit (nn-run), ptx")
+    p.add_argument("--paths", default="abi,jit,ptx,gpu-emu",
+                   help="comma-separated: abi (nn-compile's C ABI), jit (nn-run), ptx, "
+                   "gpu-emu (the GPU kernels emulated on the CPU)")
     p.add_argument("--work", required=True, help="scratch directory; emptied first")
     p.add_argument("--nn-compile", default="nn-compile")
     p.add_argument("--nn-run", default="nn-run")
@@ -425,7 +421,7 @@ def main():
     start = time.time()
     paths = opts.paths.split(",")
     for path in paths:
-        if path not in ("abi", "jit", "ptx"):
+        if path not in ("abi", "jit", "ptx", "gpu-emu"):
             p.error("unknown path %r" % path)
     if "logsoftmax" in ops:
         if "abi" in paths:
@@ -434,6 +430,8 @@ def main():
             run_nn_run(opts, failures)
         if "ptx" in paths:
             run_ptx(opts, failures)
+        if "gpu-emu" in paths:
+            gpu_emulation.run(opts, failures, PAIRS, wanted, describe)
     if "abi" in paths and set(ops) & set(differential_ce.OPS):
         differential_ce.run_abi(opts, failures, ops)
     if "abi" in paths and set(ops) & set(differential_sm.OPS):

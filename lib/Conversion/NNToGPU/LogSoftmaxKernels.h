@@ -1,0 +1,68 @@
+//===- LogSoftmaxKernels.h - The GPU kernels of nn.logsoftmax ---*- C++ -*-===//
+//
+// Private to NNToGPU. Each function emits one `gpu.launch` on flat (1-D)
+// device buffers at the builder's insertion point, on the host side.
+//
+// Synchronising ops (gpu.barrier, gpu.shuffle) are emitted only directly in
+// the launch body, never under scf.if or scf.for: rows past the end are
+// clamped and only their stores are guarded. The kernels are then in the
+// form that --nn-emulate-gpu runs on the CPU, and every thread of a warp
+// reaches every shuffle, as shfl.sync requires.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NN_LIB_CONVERSION_NNTOGPU_LOGSOFTMAXKERNELS_H
+#define NN_LIB_CONVERSION_NNTOGPU_LOGSOFTMAXKERNELS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <string>
+
+namespace mlir::nn::gpu_kernels {
+
+/// Threads of a warp; the kernels assume NVIDIA's 32.
+constexpr int64_t kWarpSize = 32;
+/// Threads of every block.
+constexpr int64_t kBlockThreads = 256;
+
+/// What every kernel of one op shares.
+struct KernelContext {
+  OpBuilder &b;
+  Location loc;
+  /// Flat buffers; `in` holds the input type, `out` the result type.
+  Value in, out;
+  /// f32, or f64 when the result is f64.
+  FloatType acc;
+  /// The kernels' names start with this, e.g. `main_0`.
+  std::string name;
+};
+
+/// The elements of `input` one vector access moves: 128 bits (4 f32, 8
+/// f16/bf16, 2 f64), at most 4 when accumulating in f64.
+int64_t vectorWidthFor(Type input, FloatType acc);
+
+/// Rows held in registers: `threadsPerRow` threads (a warp, or a whole
+/// block of 256 or more) share a row of at most `vectorsPerThread * threadsPerRow * width`
+/// elements, loaded once as `width`-element vectors (a scalar head and tail
+/// take what is not on a `width` boundary). The maximum is reduced first,
+/// then the sum of exp(x - max), then the row is written from registers:
+/// one read and one write per element. `width` > 1 needs both buffers
+/// 16-byte aligned.
+void emitRowsOnChip(KernelContext &k, Value rows, Value n,
+                    int64_t threadsPerRow, int64_t vectorsPerThread,
+                    int64_t width);
+
+/// Rows of any length, a block per row: each thread keeps an online
+/// (max, sum) over its vectors, the block reduces the maximum and then the
+/// rescaled sums, and a second pass reads the row again to write it.
+void emitStreamedRows(KernelContext &k, Value rows, Value n, int64_t width);
+
+/// Any other dim: one thread per column of the contiguous inner dims walks
+/// the reduced dim with stride `inner`; neighbouring threads touch
+/// neighbouring addresses.
+void emitColumns(KernelContext &k, Value outer, Value n, Value inner);
+
+} // namespace mlir::nn::gpu_kernels
+
+#endif // NN_LIB_CONVERSION_NNTOGPU_LOGSOFTMAXKERNELS_H

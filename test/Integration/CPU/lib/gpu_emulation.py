@@ -1,0 +1,130 @@
+"""The differential generator's `gpu-emu` path: the GPU kernels' values,
+checked on this CPU.
+
+nn-compile --target=gpu-emulator compiles the kernels --target=nvptx
+compiles, with each gpu.launch run serially over blocks and threads
+(--nn-emulate-gpu: barriers and shuffles emulated). Every strategy runs on
+64-byte aligned buffers (the 128-bit vector kernels) and on buffers one
+element past a 64-byte boundary (the scalar kernels), each against the
+float64 reference. The two are not compared bit for bit: they sum in a
+different order. Lengths sit around every GPU boundary: the warp (32), a
+warp's vectors (128 f32), the warp-per-row limit (1024), the 256- and
+512-thread blocks' registers (8192, 16384 f32; 2048, 4096 f64), then a
+streamed prime.
+
+What this cannot show: ex2.approx.ftz's error (the emulation calls exp2),
+and anything about speed.
+"""
+
+import ctypes
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aot  # noqa: E402
+import nnref  # noqa: E402
+import patterns  # noqa: E402
+
+STRATEGIES = ("auto", "warp", "block", "stream")
+
+LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 31, 32, 33, 127, 128, 129, 1023, 1024,
+           1025, 2047, 2049, 4095, 4096, 4097, 8191, 8192, 8193, 16383, 16384,
+           16385, 100003]
+QUICK_LENGTHS = [1, 3, 5, 9, 33, 129, 257, 1023, 1025, 2049, 4097, 8193, 16385,
+                 100003]
+
+# (rank, dim): rows (both spellings), columns and a middle dim.
+LAYOUTS = [(1, -1), (2, 1), (2, -1), (3, 2), (2, 0), (3, 1), (3, -3)]
+QUICK_LAYOUTS = [(1, -1), (2, -1), (3, 1)]
+
+# Static lengths, each a function of its own: the static kernels hold just
+# the vectors a row needs.
+STATIC = [(2, -1, n) for n in (1, 5, 33, 129, 1025, 4097, 8193, 16385)]
+
+
+def compile_library(opts, work, name, functions, strategy, failures):
+    source = os.path.join(work, name + ".mlir")
+    path = os.path.join(work, name + ".so")
+    with open(source, "w") as f:
+        f.write("".join(functions.values()))
+    proc = subprocess.run([opts.nn_compile, source, "-o", path, "--emit=shared",
+                           "--target=gpu-emulator", "--gpu-strategy=" + strategy],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    failures.check("gpu-emu compile %s" % source, proc.returncode and
+                   "nn-compile exited with %d: %s" % (proc.returncode,
+                                                      proc.stderr.strip()[:500]))
+    if proc.returncode:
+        return None
+    lib = ctypes.CDLL(path)
+    return {fname: getattr(lib, "_mlir_ciface_" + fname) for fname in functions}
+
+
+def run_case(kernel, x, dim, dtype, out, order, label, failures, describe):
+    x_rounded = nnref.round_to(x, dtype)
+    ref = nnref.expected(x_rounded, dim, out)
+    for placement, skip in (("aligned", 0), ("unaligned", 1)):
+        x_buffer = aot.placed_empty(x.shape, aot.STORAGE[dtype], skip)
+        x_buffer[...] = aot.to_storage(x_rounded, dtype)
+        y_buffer = aot.placed_empty(x.shape, aot.STORAGE[out], skip)
+        y_buffer[...] = 0
+        x_desc, y_desc = aot.descriptor(x_buffer), aot.descriptor(y_buffer)
+        kernel(ctypes.byref(x_desc), ctypes.byref(y_desc))
+        failures.check("%s %s" % (label, placement),
+                       describe(aot.from_storage(y_buffer, out), ref, order, dim, out))
+
+
+def cases(tier, rng):
+    """(rank, dim, n, dynamic, inner) to run for one pair and strategy."""
+    lengths = QUICK_LENGTHS if tier == "quick" else LENGTHS
+    layouts = QUICK_LAYOUTS if tier == "quick" else LAYOUTS
+    for rank, dim in layouts:
+        for n in lengths:
+            # Columns do not depend on the row strategy's limits.
+            if rank > 1 and dim not in (-1, rank - 1) and n > 4097:
+                continue
+            inner = (1, 3, 16, 33)[int(rng.integers(4))]
+            yield rank, dim, n, True, inner
+    for rank, dim, n in STATIC:
+        yield rank, dim, n, False, 1
+
+
+def run(opts, failures, pairs, wanted, describe):
+    rng = np.random.default_rng([opts.seed, 3])
+    work = os.path.join(opts.work, "gpu-emu")
+    os.makedirs(work, exist_ok=True)
+    strategies = STRATEGIES if opts.tier == "long" else ("auto", "stream")
+    for (dtype, out) in pairs:
+        if not wanted(opts, dtype, out):
+            continue
+        for strategy in strategies:
+            start = time.time()
+            before = (failures.count, failures.failed)
+            functions, calls = {}, []
+            for k, (rank, dim, n, dynamic, inner) in enumerate(cases(opts.tier, rng)):
+                # Few slices: every emulated thread runs one after another.
+                count = max(2, min(len(patterns.NAMES), (1 << 15) // max(n, 1)))
+                shape = patterns.layout_shape(rank, dim, n, count, inner)
+                name = ("dyn_r%d_d%s" % (rank, str(dim).replace("-", "m")) if dynamic
+                        else "static%d" % k)
+                if name not in functions:
+                    functions[name] = aot.module(name, dtype, out, shape, dim, dynamic)
+                calls.append((name, shape, dim, dynamic))
+            kernels = compile_library(opts, work, "emu_%s_%s_%s" % (dtype, out, strategy),
+                                      functions, strategy, failures)
+            if not kernels:
+                continue
+            for name, shape, dim, dynamic in calls:
+                x, order = patterns.build_input(rng, shape, dim, dtype, patterns.NAMES)
+                label = "gpu-emu %s->%s strategy=%s shape=%s dim=%d %s" % (
+                    dtype, out, strategy, "x".join(map(str, shape)), dim,
+                    "dynamic" if dynamic else "static")
+                run_case(kernels[name], x, dim, dtype, out, order, label, failures, describe)
+            print("gpu-emu %s->%s strategy=%s: %d cases, %d failed, %.1fs" % (
+                dtype, out, strategy, failures.count - before[0],
+                failures.failed - before[1], time.time() - start))
+            sys.stdout.flush()
