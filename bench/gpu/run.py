@@ -111,7 +111,8 @@ def check(kernels):
         dtype = TYPES[k.in_t]
         if k.rank == 2:
             shapes = [(1, 1), (3, 7), (17, 33), (64, 1000), (8, 1025),
-                      (4, 5000), (2, 128256), (1, 1000000), (0, 8), (8, 0)]
+                      (4, 5000), (4, 8193), (3, 16385), (2, 128256),
+                      (1, 1000000), (0, 8), (8, 0)]
         elif k.rank == 3:
             shapes = [(4, 1000, 33), (1000, 3, 5), (2, 1, 7), (3, 70001, 2)]
         elif k.rank == 1:
@@ -130,15 +131,19 @@ def check(kernels):
 
 def check_patterns(kernels):
     """Slices drawn from the differential generator's patterns, at lengths
-    around the warp (32), the warp-per-row limit (1024) and beyond, checked
+    around the warp (32), the warp-per-row limit (1024), the blocks'
+    registers (8192 and 16384 f32, 2048 and 4096 f64) and beyond, checked
     against nnref.py's reference of the values the kernel was given (exact
-    NaN and +-inf positions, the spec's tolerances)."""
+    NaN and +-inf positions, the spec's tolerances). Every length runs on
+    buffers from the allocator (16-byte aligned: the 128-bit kernels) and
+    on buffers one element further (the scalar kernels)."""
     import numpy as np
     import nnref
     import patterns
     rng = np.random.default_rng(20261130)
-    lengths = [1, 2, 17, 31, 32, 33, 127, 128, 129, 1023, 1024, 1025, 4097,
-               65537, 100003]
+    lengths = [1, 2, 17, 31, 32, 33, 127, 128, 129, 1023, 1024, 1025, 2047,
+               2049, 4095, 4097, 8191, 8192, 8193, 16383, 16384, 16385, 65537,
+               100003]
     ok = True
     for k in kernels.values():
         if k.rank > 3:
@@ -154,6 +159,17 @@ def check_patterns(kernels):
             y = k(x).cpu().double().numpy()
             reason = nnref.compare(y, nnref.expected(seen, k.dim, k.out_t),
                                    k.out_t)
+            if not reason:
+                # One element past the allocation: the scalar kernels.
+                xu = torch.empty(x.numel() + 1, dtype=x.dtype,
+                                 device=x.device)[1:].view(x.shape)
+                xu.copy_(x)
+                yu = torch.empty(x.numel() + 1, dtype=TYPES[k.out_t],
+                                 device=x.device)[1:].view(x.shape)
+                y = k(xu, yu).cpu().double().numpy()
+                reason = nnref.compare(y, nnref.expected(seen, k.dim, k.out_t),
+                                       k.out_t)
+                reason = reason and "unaligned buffers: " + reason
             if reason:
                 failed += 1
                 d = nnref.normalize_dim(k.dim, y.ndim)

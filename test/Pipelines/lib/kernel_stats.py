@@ -1,6 +1,7 @@
 """Static quality of nn-mlir's GPU kernels, read off their PTX and ptxas -v.
 
   kernel_stats.py KERNELS.ptx --ptxas PTXAS --arch sm_90
+  kernel_stats.py KERNELS.ptx --ptxas PTXAS --cuobjdump CUOBJDUMP  (adds SASS)
 
 For every .entry, one line:
 
@@ -14,6 +15,9 @@ For every .entry, one line:
   inlined);
 - loop[...]: the same counts inside the innermost loops (a label with a
   backward branch to it), one iteration;
+- with --cuobjdump, the SASS of the cubin ptxas wrote: sass=N instructions,
+  LDG/STG by width, MUFU.EX2, local accesses (LDL/STL), and the same inside
+  the innermost loops (a backward BRA);
 - blocks/SM and occupancy: what the registers, shared memory and block size
   allow on one SM of the architecture (65536 registers allocated per warp
   in units of 256, 64 warps, 32 blocks, 228 KB shared memory on sm_80 and
@@ -27,7 +31,8 @@ import sys
 from collections import Counter
 
 ENTRY = re.compile(r"^\.visible \.entry (\w+)\(")
-MAXNTID = re.compile(r"^\.maxntid (\d+), (\d+), (\d+)")
+# nn-mlir and IREE write .maxntid x, y, z; Triton .reqntid x.
+MAXNTID = re.compile(r"^\.(?:maxntid|reqntid) (\d+)(?:, (\d+), (\d+))?")
 ACCESS = re.compile(r"\b(ld|st)\.global(?:\.nc)?(?:\.v(\d))?\.[a-z]+(\d+)\b")
 LABEL = re.compile(r"^(\$L\w+):")
 BRANCH = re.compile(r"\bbra(?:\.uni)?\s+(\$L\w+);")
@@ -50,7 +55,7 @@ def entries(ptx):
             continue
         m = MAXNTID.match(line)
         if m and name:
-            threads = int(m.group(1)) * int(m.group(2)) * int(m.group(3))
+            threads = int(m.group(1)) * int(m.group(2) or 1) * int(m.group(3) or 1)
         if name:
             body.append(line)
     if name:
@@ -86,12 +91,82 @@ def innermost_loops(lines):
             if not any(a < c and d < b for c, d in loops if (c, d) != (a, b))]
 
 
+SASS_FUNCTION = re.compile(r"Function : (\w+)")
+SASS_LINE = re.compile(r"/\*([0-9a-f]{4,})\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_.]*)([^;]*);")
+SASS_WIDTH = {"128": 128, "64": 64, "U16": 16, "S16": 16, "U8": 8, "S8": 8}
+
+
+def sass_counts(instructions):
+    """(total, LDG by width, STG by width, MUFU.EX2, LDL+STL) of
+    [(address, opcode, operands)]."""
+    loads, stores, ex2, local = Counter(), Counter(), 0, 0
+    total = 0
+    for _, op, _ in instructions:
+        if op == "NOP" or op == "EXIT":
+            continue
+        total += 1
+        parts = op.split(".")
+        if parts[0] in ("LDG", "STG"):
+            width = next((SASS_WIDTH[p] for p in parts[1:] if p in SASS_WIDTH), 32)
+            (loads if parts[0] == "LDG" else stores)[width] += 1
+        elif op.startswith("MUFU.EX2"):
+            ex2 += 1
+        elif parts[0] in ("LDL", "STL"):
+            local += 1
+    return total, loads, stores, ex2, local
+
+
+def sass_functions(cuobjdump, cubin):
+    """{name: [(address, opcode, operands)]} from cuobjdump -sass."""
+    proc = subprocess.run([cuobjdump, "-sass", cubin], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True)
+    if proc.returncode:
+        sys.exit("cuobjdump failed:\n" + proc.stdout)
+    out, name = {}, None
+    for line in proc.stdout.splitlines():
+        m = SASS_FUNCTION.search(line)
+        if m:
+            name = m.group(1)
+            out[name] = []
+            continue
+        m = SASS_LINE.search(line)
+        if m and name:
+            out[name].append((int(m.group(1), 16), m.group(2), m.group(3)))
+    return out
+
+
+def sass_loop_bodies(instructions):
+    """The innermost loops, each as its instructions: from a backward BRA's
+    target to the BRA (the final self-branch after EXIT is not a loop)."""
+    loops = []
+    for address, op, operands in instructions:
+        m = re.match(r"\s*(0x[0-9a-f]+)", operands)
+        if op == "BRA" and m and int(m.group(1), 16) < address:
+            loops.append((int(m.group(1), 16), address))
+    inner = [(a, b) for a, b in loops
+             if not any(a < c and d < b for c, d in loops if (c, d) != (a, b))]
+    return [[i for i in instructions if a <= i[0] <= b] for a, b in inner]
+
+
+def sass_loops(instructions):
+    """The instructions of all innermost loops."""
+    return [i for body in sass_loop_bodies(instructions) for i in body]
+
+
+def sass_summary(instructions):
+    total, loads, stores, ex2, local = sass_counts(instructions)
+    loop = sass_counts(sass_loops(instructions))
+    return ("sass=%d LDG=%s STG=%s EX2=%d LDL/STL=%d sass-loop[n=%d LDG=%s STG=%s EX2=%d]"
+            % (total, widths(loads), widths(stores), ex2, local, loop[0], widths(loop[1]),
+               widths(loop[2]), loop[3]))
+
+
 def widths(counter):
     return ",".join("%dx%d" % (w, counter[w]) for w in sorted(counter, reverse=True)) or "-"
 
 
-def ptxas_report(ptxas, arch, path):
-    proc = subprocess.run([ptxas, "-v", "-arch=" + arch, path, "-o", "/dev/null"],
+def ptxas_report(ptxas, arch, path, cubin="/dev/null"):
+    proc = subprocess.run([ptxas, "-v", "-arch=" + arch, path, "-o", cubin],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True)
     if proc.returncode:
@@ -132,13 +207,17 @@ def main():
     p.add_argument("ptx")
     p.add_argument("--ptxas", required=True)
     p.add_argument("--arch", default="sm_90")
+    p.add_argument("--cuobjdump", help="also count SASS instructions (CUDA toolkit, or the "
+                   "nvidia-cuda-cuobjdump or triton wheels)")
     p.add_argument("--min-occupancy", type=int, default=0,
                    help="print a FAIL line for every kernel below this percentage, or with "
                    "spills, local memory or library calls, and exit 1")
     opts = p.parse_args()
     failed = 0
     ptx = open(opts.ptx).read()
-    report = ptxas_report(opts.ptxas, opts.arch, opts.ptx)
+    cubin = opts.ptx + ".cubin" if opts.cuobjdump else "/dev/null"
+    report = ptxas_report(opts.ptxas, opts.arch, opts.ptx, cubin)
+    sass = sass_functions(opts.cuobjdump, cubin) if opts.cuobjdump else {}
     for name, (lines, threads) in entries(ptx).items():
         r = report.get(name, {"regs": 0, "spill": 0, "stack": 0, "smem": 0})
         local = sum(1 for l in lines if re.search(r"\.local\b", l))
@@ -162,6 +241,8 @@ def main():
                   name, threads, r["regs"], r["spill"] + r["stack"], local, r["smem"], blocks,
                   occupancy, widths(loads), widths(stores), ex2, calls, widths(loop[0]),
                   widths(loop[1]), loop[2]))
+        if name in sass:
+            print("    " + sass_summary(sass[name]))
     return 1 if failed else 0
 
 
