@@ -13,15 +13,16 @@ per (shape, system):
 - DRAM passes: reads and writes of the tensor the kernels' structure
   implies (2: one read, one write; 3: the row is read twice);
 - LDG/STG: global access widths in the SASS of the hot region (bits x
-  count per thread): the innermost loop that loads the most, else the whole
-  straight-line kernel (rows in registers);
+  count per thread): the innermost loop with the most 128-bit loads, else
+  the whole straight-line kernel (rows in registers);
 - EX2/elem, SASS/elem: MUFU.EX2 and all SASS instructions of the hot region
   per element a thread loads there (its load bits over the element size);
 - registers, occupancy (from the registers, block size and shared memory),
   spills.
 
 Shapes: f32 4096x512 (a warp per row), 4096x4096 (a block per row),
-4096x16384 (a 512-thread block), 64x128256 (streamed), and bf16 4096x1024.
+4096x16384 (a 512-thread block), 64x128256 (split rows), 4096x32768
+(streamed), and bf16 4096x1024.
 IREE 3.13's compiler from PyPI rejects sm_90 ("missing GPU target"): it
 compiles for sm_80, and its PTX is assembled for sm_90, as the driver does
 when it runs sm_80 PTX on a Hopper GPU.
@@ -40,7 +41,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "test", "Pipelines", "lib"))
 import kernel_stats  # noqa: E402
 
 SHAPES = [("f32", 4096, 512), ("f32", 4096, 4096), ("f32", 4096, 16384),
-          ("f32", 64, 128256), ("bf16", 4096, 1024)]
+          ("f32", 64, 128256), ("f32", 4096, 32768), ("bf16", 4096, 1024)]
 BYTES = {"f32": 4, "bf16": 2, "f16": 2}
 MLIR_TYPE = {"f32": "f32", "bf16": "bf16", "f16": "f16"}
 
@@ -69,11 +70,13 @@ def stats(ptx_path, opts, arch=None):
     for name, r in report.items():
         instructions = sass.get(name, [])
         total, loads, stores, ex2, local = kernel_stats.sass_counts(instructions)
-        # The hot region: the innermost loop reading the most, else the
-        # whole (straight-line) kernel.
+        # The hot region: the innermost loop reading the tensor (128-bit
+        # loads) the most, else the whole (straight-line) kernel; a loop of
+        # scalar loads (split rows' partials) is not it.
         bodies = [kernel_stats.sass_counts(b)
                   for b in kernel_stats.sass_loop_bodies(instructions)]
-        hot = max(bodies, key=lambda c: sum(w * k for w, k in c[1].items()), default=None)
+        bodies = [c for c in bodies if c[1][128]]
+        hot = max(bodies, key=lambda c: c[1][128], default=None)
         t = threads.get(name, 1)
         blocks = kernel_stats.blocks_per_sm(r["regs"], t, r["smem"])
         out[name] = dict(regs=r["regs"], spill=r["spill"] + r["stack"], threads=t,
@@ -97,9 +100,11 @@ def ours(dtype, m, n, opts):
     write_module(base + ".mlir", dtype, m, n)
     run([opts.nn_compile, base + ".mlir", "--target=nvptx", "--emit=ptx", "-o", base + ".ptx"])
     s = stats(base + ".ptx", opts)
-    # The kernel an aligned call launches: the vector variant.
-    name = next(k for k in s if not k.endswith("_v1"))
-    return name, 1, 3 if "streamed" in name else 2, s[name]
+    # The kernels an aligned call launches: the vector variants (split rows
+    # launch two, reading the row twice; streamed rows read it twice too).
+    names = [k for k in s if not k.endswith("_v1")]
+    dram = 3 if any("streamed" in k or "split" in k for k in names) else 2
+    return [(name, len(names), dram, s[name]) for name in names]
 
 
 TRITON_SOURCE = '''
@@ -208,8 +213,8 @@ def main():
     for dtype, m, n in SHAPES:
         shape = "%s %dx%d" % (dtype, m, n)
         bits = 8 * BYTES[dtype]
-        name, kernels, dram, k = ours(dtype, m, n, opts)
-        print(row("nn-mlir", shape, name.replace("k_0_", ""), kernels, dram, k, bits))
+        for name, kernels, dram, k in ours(dtype, m, n, opts):
+            print(row("nn-mlir", shape, name.replace("k_0_", ""), kernels, dram, k, bits))
         name, kernels, dram, k = triton_kernel(dtype, m, n, opts)
         print(row("Triton", shape, "fused-softmax style", kernels, dram, k, bits))
         if opts.iree_compile:

@@ -90,14 +90,19 @@ def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
     - last dim, `block`: the same with a block of 256 (f32 rows up to 8192
       elements) or 512 threads per row, the warps' partials combined
       through shared memory;
+    - last dim, `split`: rows longer than registers hold, cut into segments
+      of one block each (two launches: the segments' max and sum into a
+      device temporary, then a combine and the write), so that few rows
+      fill the GPU;
     - last dim, `stream`: a block per row for rows longer than registers
       hold, an online max+sum per thread, then a second read to write;
     - other dims: one thread per column of the contiguous inner dims walking
       the reduced dim, so that accesses are coalesced.
 
     `auto` takes `warp` for rows up to `warp-row-limit` elements, `block`
-    up to 16384 elements (4096 for f64), and `stream` above, at compile time
-    for static rows and at run time otherwise; `warp` and `block` also
+    up to 16384 elements (4096 for f64), and above, `split` for fewer than
+    1024 rows and `stream` otherwise, at compile time for static shapes and
+    at run time otherwise; `warp` and `block` also
     stream the rows they cannot hold. f16 and bf16 accumulate in f32 and
     round once on store. exp is `math.exp2` marked `afn`, which the GPU
     pipeline turns into `ex2.approx.ftz.f32`.

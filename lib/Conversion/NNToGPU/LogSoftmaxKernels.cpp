@@ -1,18 +1,13 @@
 //===- LogSoftmaxKernels.cpp - The GPU kernels of nn.logsoftmax -----------===//
 //
-// exp is exp2((x - max) * log2(e)) marked `afn`, which the GPU pipeline turns
-// into one ex2.approx.ftz.f32 (MUFU.EX2) per element. The subtraction comes
-// before the scaling: pre-scaling x by log2(e) (one FFMA) rounds x * log2(e)
-// to 24 bits, which on a row offset by 1e4 leaves an error of about 1e-3 in
-// every exponent, far above the spec's tolerance.
-//
-// The maximum used as the reference is 0 when it is -inf, so that rows (or
-// row prefixes) of -inf add exp(-inf) = 0 instead of exp(NaN); +inf and NaN
-// still make the sum NaN, which gives the spec's all-NaN rows.
+// The kernels, built from KernelEmitter.h's arithmetic: rows held in
+// registers, split rows, streamed rows and columns (see LogSoftmaxKernels.h
+// and docs/gpu-codegen.md).
 //
 //===----------------------------------------------------------------------===//
 
 #include "LogSoftmaxKernels.h"
+#include "KernelEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -29,214 +24,6 @@ using namespace mlir;
 using namespace mlir::nn::gpu_kernels;
 
 namespace {
-
-/// The arithmetic of the kernels, on `acc` scalars or vectors of `acc`.
-struct Emitter {
-  OpBuilder &b;
-  Location loc;
-  FloatType acc;
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  /// `v` of `type` (`acc`, or a vector of it).
-  Value constant(Type type, double v) {
-    TypedAttr attr = b.getFloatAttr(acc, v);
-    if (auto vector = dyn_cast<VectorType>(type))
-      attr = SplatElementsAttr::get(vector, attr);
-    return arith::ConstantOp::create(b, loc, type, attr);
-  }
-  Value splat(Value scalar, Type type) {
-    if (!isa<VectorType>(type))
-      return scalar;
-    return vector::BroadcastOp::create(b, loc, type, scalar);
-  }
-  Value max(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
-  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  /// exp(d), for d <= kReferenceSlack (or NaN): see the file comment.
-  Value exp(Value d) {
-    if (!acc.isF32())
-      return math::ExpOp::create(b, loc, d);
-    Value scaled = mul(d, constant(d.getType(), M_LOG2E));
-    return math::Exp2Op::create(b, loc, scaled, arith::FastMathFlags::afn);
-  }
-  /// The reference maximum: `m`, or 0 when it is -inf.
-  Value safeMax(Value m) {
-    Value isNegInf = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                           m, constant(acc, -INFINITY));
-    return arith::SelectOp::create(b, loc, isNegInf, constant(acc, 0.0), m);
-  }
-  Value reduce(vector::CombiningKind kind, Value v) {
-    return vector::ReductionOp::create(b, loc, kind, v);
-  }
-
-  /// The running state of a streamed sum: s - c = sum of exp(x - ref)
-  /// over the elements seen, m their maximum.
-  /// - `ref` lags behind m and moves only when an element exceeds it by
-  ///   more than kReferenceSlack, so that the sum is rescaled a few times
-  ///   per row, not at every new maximum.
-  /// - The sum is compensated (Kahan; c holds what rounding dropped): one
-  ///   accumulator takes a whole column, and on an f16 column of 1023
-  ///   values near 3e4 with three at the maximum, 1020 terms of e^-16 each
-  ///   fell below half an ulp of the sum, which came out 3e-5 low (found by
-  ///   the gpu-emu path; the spec allows 1e-5).
-  struct Lagged {
-    Value ref, m, s, c;
-  };
-  static constexpr double kReferenceSlack = 64.0;
-  Lagged initialLagged() {
-    return {constant(acc, -llvm::APFloat::getLargest(acc.getFloatSemantics())
-                               .convertToDouble()),
-            constant(acc, -INFINITY), constant(acc, 0.0), constant(acc, 0.0)};
-  }
-  /// `state` with `x` (a scalar, or a vector of `acc`) added.
-  Lagged updateLagged(Lagged state, Value x) {
-    bool isVector = isa<VectorType>(x.getType());
-    Value xMax = isVector ? reduce(vector::CombiningKind::MAXIMUMF, x) : x;
-    Value m = max(state.m, xMax);
-    // xMax - ref > slack, not xMax > ref + slack, which rounds (see
-    // updateLagged in NNToVector); NaN never moves the reference.
-    Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                        sub(xMax, state.ref),
-                                        constant(acc, kReferenceSlack));
-    auto move = scf::IfOp::create(b, loc, TypeRange{acc, acc, acc}, above,
-                                  /*withElseRegion=*/true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(&move.getThenRegion().front());
-      Value moved = max(m, state.ref);
-      Value factor = exp(sub(state.ref, moved));
-      scf::YieldOp::create(
-          b, loc,
-          ValueRange{moved, mul(state.s, factor), mul(state.c, factor)});
-      b.setInsertionPointToStart(&move.getElseRegion().front());
-      scf::YieldOp::create(b, loc, ValueRange{state.ref, state.s, state.c});
-    }
-    Value ref = move.getResult(0), s = move.getResult(1),
-          c = move.getResult(2);
-    Value terms = exp(sub(x, splat(ref, x.getType())));
-    if (isVector)
-      terms = reduce(vector::CombiningKind::ADD, terms);
-    // Kahan: y is the term less what the last addition dropped.
-    Value y = sub(terms, c);
-    Value sum = add(s, y);
-    return {ref, m, sum, sub(sub(sum, s), y)};
-  }
-  /// The sum of `state` against `reference` (a safeMax at least its m).
-  Value sumAgainst(Lagged state, Value reference) {
-    return mul(sub(state.s, state.c), exp(sub(state.ref, reference)));
-  }
-
-  /// `v` widened to `acc` (element-wise for vectors).
-  Value widen(Value v) {
-    Type target = acc;
-    if (auto vector = dyn_cast<VectorType>(v.getType()))
-      target = vector.clone(acc);
-    return v.getType() == target ? v : arith::ExtFOp::create(b, loc, target, v);
-  }
-  /// `v` rounded once to `element` (element-wise for vectors).
-  Value narrow(Value v, Type element) {
-    Type target = element;
-    if (auto vector = dyn_cast<VectorType>(v.getType()))
-      target = vector.clone(element);
-    return v.getType() == target ? v
-                                 : arith::TruncFOp::create(b, loc, target, v);
-  }
-  Value cmp(arith::CmpIPredicate predicate, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, predicate, x, y);
-  }
-  Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value subi(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value muli(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value divui(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value remui(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
-  Value minui(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
-
-  /// `cond ? then() : otherwise` as an scf.if yielding one value.
-  Value ifElse(Value cond, llvm::function_ref<Value()> then, Value otherwise) {
-    auto ifOp = scf::IfOp::create(b, loc, otherwise.getType(), cond,
-                                  /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    scf::YieldOp::create(b, loc, then());
-    b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-    scf::YieldOp::create(b, loc, otherwise);
-    return ifOp.getResult(0);
-  }
-  void ifThen(Value cond, llvm::function_ref<void()> then) {
-    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    then();
-  }
-
-  /// `width` elements from `buffer[i]`, widened. With `width` > 1 the
-  /// launch site checked that the buffer starts on 16 bytes and `i` is a
-  /// multiple of `width`: the access is aligned to its size, up to 16.
-  Value loadVector(Value buffer, Value i, int64_t width) {
-    auto type = VectorType::get(
-        {width}, cast<MemRefType>(buffer.getType()).getElementType());
-    auto load = vector::LoadOp::create(b, loc, type, buffer, ValueRange{i});
-    if (width > 1)
-      load.setAlignment(alignmentOf(type));
-    return widen(load);
-  }
-  void storeVector(Value v, Value buffer, Value i, int64_t width) {
-    Value narrowed =
-        narrow(v, cast<MemRefType>(buffer.getType()).getElementType());
-    auto store = vector::StoreOp::create(b, loc, narrowed, buffer, ValueRange{i});
-    if (width > 1)
-      store.setAlignment(alignmentOf(cast<VectorType>(narrowed.getType())));
-  }
-  static uint64_t alignmentOf(VectorType type) {
-    return std::min<uint64_t>(
-        16, type.getNumElements() * type.getElementTypeBitWidth() / 8);
-  }
-  Value loadScalar(Value buffer, Value i) {
-    return widen(memref::LoadOp::create(b, loc, buffer, i));
-  }
-  void storeScalar(Value v, Value buffer, Value i) {
-    memref::StoreOp::create(
-        b, loc, narrow(v, cast<MemRefType>(buffer.getType()).getElementType()),
-        buffer, i);
-  }
-
-  /// Butterfly all-reduce over the 32 lanes of a warp: every lane ends with
-  /// the same bits, as each step combines the same two values.
-  Value warpReduce(Value x, bool isMax) {
-    Value width = arith::ConstantIntOp::create(b, loc, kWarpSize, 32);
-    for (int64_t offset = kWarpSize / 2; offset >= 1; offset /= 2) {
-      Value o = arith::ConstantIntOp::create(b, loc, offset, 32);
-      Value other =
-          gpu::ShuffleOp::create(b, loc, x, o, width, gpu::ShuffleMode::XOR)
-              .getShuffleResult();
-      x = isMax ? max(x, other) : add(x, other);
-    }
-    return x;
-  }
-  /// warpReduce, then, for a whole block, the warps' results through
-  /// `shared` (one slot per warp), combined by every thread in warp order.
-  Value groupReduce(Value x, bool isMax, Value tid, Value shared) {
-    int64_t warps = shared ? cast<MemRefType>(shared.getType()).getNumElements()
-                           : 1;
-    x = warpReduce(x, isMax);
-    if (!shared)
-      return x;
-    Value warp = divui(tid, index(kWarpSize));
-    Value lane = remui(tid, index(kWarpSize));
-    ifThen(cmp(arith::CmpIPredicate::eq, lane, index(0)),
-           [&] { memref::StoreOp::create(b, loc, x, shared, warp); });
-    gpu::BarrierOp::create(b, loc);
-    Value r = memref::LoadOp::create(b, loc, shared, index(0));
-    for (int64_t w = 1; w < warps; ++w) {
-      Value partial = memref::LoadOp::create(b, loc, shared, index(w));
-      r = isMax ? max(r, partial) : add(r, partial);
-    }
-    return r;
-  }
-};
 
 /// Where a row's elements sit relative to vector boundaries: `head`
 /// elements before the first boundary, `vectors` whole vectors, then
@@ -302,6 +89,118 @@ MemRefType sharedSlots(KernelContext &k, int64_t threads = kBlockThreads) {
 
 std::string widthSuffix(int64_t width) { return "_v" + std::to_string(width); }
 
+/// A row (or a segment of one) held in registers by `threads` threads:
+/// vector c of thread t is vector c * threads + t of the body, so that a
+/// warp's loads are contiguous; vectors past the end hold -inf, which adds
+/// exp(-inf) = 0. With a static length, the vectors every thread has need
+/// no test.
+struct OnChipRow {
+  RowSplit split;
+  int64_t width;
+  /// Per vector: its test (null: always inside), offset and value.
+  SmallVector<Value> valid, offsets, values;
+  /// The scalar head and tail elements this thread holds, if any.
+  Value inHead, inTail, headValue, tailValue;
+
+  static OnChipRow load(Emitter &e, Value buffer, Value base, Value n,
+                        Value t, int64_t threads, int64_t vectorsPerThread,
+                        int64_t width) {
+    OnChipRow r;
+    r.width = width;
+    r.split = RowSplit::get(e, base, n, width);
+    Value negInfVector =
+        e.constant(VectorType::get({width}, e.acc), -INFINITY);
+    std::optional<int64_t> staticVectors =
+        getConstantIntValue(r.split.vectors);
+    for (int64_t c = 0; c < vectorsPerThread; ++c) {
+      Value vector = e.addi(e.index(c * threads), t);
+      r.offsets.push_back(
+          e.addi(r.split.bodyStart, e.muli(vector, e.index(width))));
+      if (staticVectors && (c + 1) * threads <= *staticVectors) {
+        r.valid.push_back(Value());
+        r.values.push_back(e.loadVector(buffer, r.offsets.back(), width));
+        continue;
+      }
+      r.valid.push_back(
+          e.cmp(arith::CmpIPredicate::ult, vector, r.split.vectors));
+      r.values.push_back(e.ifElse(
+          r.valid.back(),
+          [&] { return e.loadVector(buffer, r.offsets.back(), width); },
+          negInfVector));
+    }
+    if (r.split.edges) {
+      Value negInf = e.constant(e.acc, -INFINITY);
+      r.inHead = e.cmp(arith::CmpIPredicate::ult, t, r.split.head);
+      r.inTail = e.cmp(arith::CmpIPredicate::ult, t, r.split.tail);
+      r.headValue = e.ifElse(
+          r.inHead,
+          [&] { return e.loadScalar(buffer, e.addi(r.split.base, t)); },
+          negInf);
+      r.tailValue = e.ifElse(
+          r.inTail,
+          [&] { return e.loadScalar(buffer, e.addi(r.split.tailStart, t)); },
+          negInf);
+    }
+    return r;
+  }
+
+  struct Reduced {
+    Value max, reference, sum;
+  };
+  /// The maximum of the row (reduced over the group), then the sum of
+  /// exp(x - reference), reference = safeMax(maximum): one exp per element.
+  Reduced maxAndSum(Emitter &e, Value t, Value sharedMax, Value sharedSum) {
+    Value maxVector = values[0];
+    for (Value v : llvm::drop_begin(values))
+      maxVector = e.max(maxVector, v);
+    Value m = e.reduce(vector::CombiningKind::MAXIMUMF, maxVector);
+    if (split.edges)
+      m = e.max(e.max(m, headValue), tailValue);
+    m = e.groupReduce(m, /*isMax=*/true, t, sharedMax);
+    Value reference = e.safeMax(m);
+    Value referenceVector = e.splat(reference, values[0].getType());
+    Value sumVector;
+    for (Value v : values) {
+      Value term = e.exp(e.sub(v, referenceVector));
+      sumVector = sumVector ? e.add(sumVector, term) : term;
+    }
+    Value s = e.reduce(vector::CombiningKind::ADD, sumVector);
+    if (split.edges)
+      s = e.add(e.add(s, e.exp(e.sub(headValue, reference))),
+                e.exp(e.sub(tailValue, reference)));
+    s = e.groupReduce(s, /*isMax=*/false, t, sharedSum);
+    return {m, reference, s};
+  }
+
+  /// Writes (x - reference) - logSum for every element held.
+  void store(Emitter &e, Value buffer, Value t, Value reference,
+             Value logSum) {
+    Type vectorType = values[0].getType();
+    Value referenceVector = e.splat(reference, vectorType);
+    Value logSumVector = e.splat(logSum, vectorType);
+    for (auto [v, ok, offset] : llvm::zip(values, valid, offsets)) {
+      auto write = [&, v = v, offset = offset] {
+        e.storeVector(e.sub(e.sub(v, referenceVector), logSumVector), buffer,
+                      offset, width);
+      };
+      if (ok)
+        e.ifThen(ok, write);
+      else
+        write();
+    }
+    if (!split.edges)
+      return;
+    e.ifThen(inHead, [&] {
+      e.storeScalar(e.sub(e.sub(headValue, reference), logSum), buffer,
+                    e.addi(split.base, t));
+    });
+    e.ifThen(inTail, [&] {
+      e.storeScalar(e.sub(e.sub(tailValue, reference), logSum), buffer,
+                    e.addi(split.tailStart, t));
+    });
+  }
+};
+
 } // namespace
 
 int64_t mlir::nn::gpu_kernels::vectorWidthFor(Type input, FloatType acc) {
@@ -340,95 +239,119 @@ void mlir::nn::gpu_kernels::emitRowsOnChip(KernelContext &k, Value rows,
   // every lane reaches every shuffle.
   Value active = e.cmp(arith::CmpIPredicate::ult, row, rows);
   Value clamped = e.minui(row, e.subi(rows, e.index(1)));
-  RowSplit split = RowSplit::get(e, e.muli(clamped, n), n, width);
-  auto vectorType = VectorType::get({width}, k.acc);
-  Value negInfVector = e.constant(vectorType, -INFINITY);
-  Value negInf = e.constant(k.acc, -INFINITY);
-
-  // The row into registers: vector c of thread t is vector c * threads + t
-  // of the body; lanes past the row hold -inf, which adds exp(-inf) = 0.
-  // With a static length, the vectors every thread has need no test.
-  std::optional<int64_t> staticVectors = getConstantIntValue(split.vectors);
-  SmallVector<Value> valid, offsets, values;
-  for (int64_t c = 0; c < vectorsPerThread; ++c) {
-    Value vector = e.addi(e.index(c * threadsPerRow), t);
-    offsets.push_back(e.addi(split.bodyStart, e.muli(vector, e.index(width))));
-    if (staticVectors && (c + 1) * threadsPerRow <= *staticVectors) {
-      valid.push_back(Value());
-      values.push_back(e.loadVector(k.in, offsets.back(), width));
-      continue;
-    }
-    valid.push_back(e.cmp(arith::CmpIPredicate::ult, vector, split.vectors));
-    values.push_back(e.ifElse(
-        valid.back(),
-        [&] { return e.loadVector(k.in, offsets.back(), width); },
-        negInfVector));
-  }
-  Value inHead, inTail, headValue, tailValue;
-  if (split.edges) {
-    inHead = e.cmp(arith::CmpIPredicate::ult, t, split.head);
-    inTail = e.cmp(arith::CmpIPredicate::ult, t, split.tail);
-    headValue = e.ifElse(
-        inHead, [&] { return e.loadScalar(k.in, e.addi(split.base, t)); },
-        negInf);
-    tailValue = e.ifElse(
-        inTail, [&] { return e.loadScalar(k.in, e.addi(split.tailStart, t)); },
-        negInf);
-  }
+  OnChipRow r = OnChipRow::load(e, k.in, e.muli(clamped, n), n, t,
+                                threadsPerRow, vectorsPerThread, width);
   Value sharedMax, sharedSum;
   if (wholeBlock) {
     sharedMax = launch.getWorkgroupAttributions()[0];
     sharedSum = launch.getWorkgroupAttributions()[1];
   }
+  OnChipRow::Reduced reduced = r.maxAndSum(e, t, sharedMax, sharedSum);
+  Value logSum = math::LogOp::create(b, loc, reduced.sum);
+  e.ifThen(active,
+           [&] { r.store(e, k.out, t, reduced.reference, logSum); });
+  gpu::TerminatorOp::create(b, loc);
+}
 
-  // The maximum first...
-  Value maxVector = values[0];
-  for (Value v : llvm::drop_begin(values))
-    maxVector = e.max(maxVector, v);
-  Value m = e.reduce(vector::CombiningKind::MAXIMUMF, maxVector);
-  if (split.edges)
-    m = e.max(e.max(m, headValue), tailValue);
-  m = e.groupReduce(m, /*isMax=*/true, t, sharedMax);
-  Value reference = e.safeMax(m);
+void mlir::nn::gpu_kernels::emitSplitRows(KernelContext &k, Value rows,
+                                          Value n, int64_t vectorsPerThread,
+                                          int64_t width, Value partials) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Emitter e{b, loc, k.acc};
+  int64_t segmentLength = kBlockThreads * vectorsPerThread * width;
+  Value segments = arith::CeilDivUIOp::create(b, loc, n, e.index(segmentLength));
+  Value grid = e.muli(rows, segments);
+  SmallVector<Type> workgroup(2, sharedSlots(k));
 
-  // ...then the sum of exp(x - max), one exp per element.
-  Value referenceVector = e.splat(reference, vectorType);
-  Value sumVector;
-  for (Value v : values) {
-    Value term = e.exp(e.sub(v, referenceVector));
-    sumVector = sumVector ? e.add(sumVector, term) : term;
+  // Block (row, segment) of both launches: its segment as a row of its own
+  // (the head and tail are where the segment meets 16-byte boundaries).
+  struct Segment {
+    Value row, block, base, length;
+  };
+  auto segmentOf = [&](gpu::LaunchOp launch) {
+    Segment g;
+    g.block = launch.getBlockIds().x;
+    g.row = e.divui(g.block, segments);
+    Value offset =
+        e.muli(e.remui(g.block, segments), e.index(segmentLength));
+    g.base = e.addi(e.muli(g.row, n), offset);
+    g.length = e.minui(e.index(segmentLength), e.subi(n, offset));
+    return g;
+  };
+
+  // The segments' (maximum, sum against its safe maximum), in `partials`.
+  {
+    auto launch = createLaunch(k, grid, kBlockThreads, 1,
+                               k.name + "_split_partials" + widthSuffix(width),
+                               workgroup);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    Value t = launch.getThreadIds().x;
+    Segment g = segmentOf(launch);
+    OnChipRow r = OnChipRow::load(e, k.in, g.base, g.length, t,
+                                  kBlockThreads, vectorsPerThread, width);
+    OnChipRow::Reduced reduced =
+        r.maxAndSum(e, t, launch.getWorkgroupAttributions()[0],
+                    launch.getWorkgroupAttributions()[1]);
+    e.ifThen(e.cmp(arith::CmpIPredicate::eq, t, e.index(0)), [&] {
+      Value slot = e.muli(g.block, e.index(2));
+      memref::StoreOp::create(b, loc, reduced.max, partials, slot);
+      memref::StoreOp::create(b, loc, reduced.sum, partials,
+                              e.addi(slot, e.index(1)));
+    });
+    gpu::TerminatorOp::create(b, loc);
   }
-  Value s = e.reduce(vector::CombiningKind::ADD, sumVector);
-  if (split.edges)
-    s = e.add(e.add(s, e.exp(e.sub(headValue, reference))),
-              e.exp(e.sub(tailValue, reference)));
-  s = e.groupReduce(s, /*isMax=*/false, t, sharedSum);
-  Value logSum = math::LogOp::create(b, loc, s);
 
-  // (x - max) - log(sum), from the registers.
-  e.ifThen(active, [&] {
-    Value logSumVector = e.splat(logSum, vectorType);
-    for (auto [v, ok, offset] : llvm::zip(values, valid, offsets)) {
-      auto store = [&, v = v, offset = offset] {
-        e.storeVector(e.sub(e.sub(v, referenceVector), logSumVector), k.out,
-                      offset, width);
-      };
-      if (ok)
-        e.ifThen(ok, store);
-      else
-        store();
-    }
-    if (!split.edges)
-      return;
-    e.ifThen(inHead, [&] {
-      e.storeScalar(e.sub(e.sub(headValue, reference), logSum), k.out,
-                    e.addi(split.base, t));
-    });
-    e.ifThen(inTail, [&] {
-      e.storeScalar(e.sub(e.sub(tailValue, reference), logSum), k.out,
-                    e.addi(split.tailStart, t));
-    });
-  });
+  // Every block of a row combines the row's partials (the maximum first,
+  // then the sums rescaled to it), then writes its segment.
+  auto launch = createLaunch(k, grid, kBlockThreads, 1,
+                             k.name + "_split_write" + widthSuffix(width),
+                             workgroup);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value t = launch.getThreadIds().x;
+  Segment g = segmentOf(launch);
+  Value first = e.muli(g.row, segments);
+  Value step = e.index(kBlockThreads);
+  auto partialMax = [&](Value j) {
+    return memref::LoadOp::create(
+        b, loc, partials, e.muli(e.addi(first, j), e.index(2)));
+  };
+  auto maxLoop = scf::ForOp::create(b, loc, t, segments, step,
+                                    ValueRange{e.constant(k.acc, -INFINITY)});
+  {
+    OpBuilder::InsertionGuard bodyGuard(b);
+    b.setInsertionPointToStart(maxLoop.getBody());
+    scf::YieldOp::create(
+        b, loc,
+        e.max(maxLoop.getRegionIterArgs()[0],
+              partialMax(maxLoop.getInductionVar())));
+  }
+  Value m = e.groupReduce(maxLoop.getResult(0), /*isMax=*/true, t,
+                          launch.getWorkgroupAttributions()[0]);
+  Value reference = e.safeMax(m);
+  auto sumLoop = scf::ForOp::create(b, loc, t, segments, step,
+                                    ValueRange{e.constant(k.acc, 0.0)});
+  {
+    OpBuilder::InsertionGuard bodyGuard(b);
+    b.setInsertionPointToStart(sumLoop.getBody());
+    Value j = sumLoop.getInductionVar();
+    Value sum = memref::LoadOp::create(
+        b, loc, partials,
+        e.addi(e.muli(e.addi(first, j), e.index(2)), e.index(1)));
+    // The segment's sum was taken against its own safe maximum.
+    Value scaled =
+        e.mul(sum, e.exp(e.sub(e.safeMax(partialMax(j)), reference)));
+    scf::YieldOp::create(b, loc,
+                         e.add(sumLoop.getRegionIterArgs()[0], scaled));
+  }
+  Value s = e.groupReduce(sumLoop.getResult(0), /*isMax=*/false, t,
+                          launch.getWorkgroupAttributions()[1]);
+  Value logSum = math::LogOp::create(b, loc, s);
+  OnChipRow r = OnChipRow::load(e, k.in, g.base, g.length, t, kBlockThreads,
+                                vectorsPerThread, width);
+  r.store(e, k.out, t, reference, logSum);
   gpu::TerminatorOp::create(b, loc);
 }
 
@@ -450,7 +373,7 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
   auto vectorType = VectorType::get({width}, k.acc);
   Value step = e.index(kBlockThreads);
 
-  Emitter::Lagged initial = e.initialLagged();
+  Emitter::Lagged initial = e.initialLagged(k.acc);
   auto loop =
       scf::ForOp::create(b, loc, t, split.vectors, step,
                          ValueRange{initial.ref, initial.m, initial.s,
@@ -521,24 +444,29 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
 }
 
 void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
-                                        Value inner) {
+                                        Value inner, int64_t width) {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   Emitter e{b, loc, k.acc};
-  Value total = e.muli(outer, inner);
+  // Thread g takes `width` adjacent columns (inner % width == 0).
+  Value groupsPerOuter = e.divui(inner, e.index(width));
+  Value total = e.muli(outer, groupsPerOuter);
   Value grid =
       arith::CeilDivUIOp::create(b, loc, total, e.index(kBlockThreads));
-  auto launch = createLaunch(k, grid, kBlockThreads, 1, k.name + "_columns");
+  auto launch = createLaunch(k, grid, kBlockThreads, 1,
+                             k.name + "_columns" + widthSuffix(width));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
-  Value column = e.addi(e.muli(launch.getBlockIds().x, e.index(kBlockThreads)),
-                        launch.getThreadIds().x);
-  e.ifThen(e.cmp(arith::CmpIPredicate::ult, column, total), [&] {
-    Value base = e.addi(e.muli(e.muli(e.divui(column, inner), n), inner),
-                        e.remui(column, inner));
-    // The online (max, sum) down the column.
+  Value group = e.addi(e.muli(launch.getBlockIds().x, e.index(kBlockThreads)),
+                       launch.getThreadIds().x);
+  e.ifThen(e.cmp(arith::CmpIPredicate::ult, group, total), [&] {
+    Value column = e.muli(e.remui(group, groupsPerOuter), e.index(width));
+    Value base = e.addi(
+        e.muli(e.muli(e.divui(group, groupsPerOuter), n), inner), column);
+    // The online (max, sum) down the columns, one state per lane.
+    Type type = VectorType::get({width}, k.acc);
     Value zero = e.index(0), one = e.index(1);
-    Emitter::Lagged initial = e.initialLagged();
+    Emitter::Lagged initial = e.initialLagged(type);
     auto loop =
         scf::ForOp::create(b, loc, zero, n, one,
                            ValueRange{initial.ref, initial.m, initial.s,
@@ -547,8 +475,8 @@ void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
       OpBuilder::InsertionGuard bodyGuard(b);
       b.setInsertionPointToStart(loop.getBody());
       ValueRange args = loop.getRegionIterArgs();
-      Value x = e.loadScalar(
-          k.in, e.addi(base, e.muli(loop.getInductionVar(), inner)));
+      Value x = e.loadVector(
+          k.in, e.addi(base, e.muli(loop.getInductionVar(), inner)), width);
       Emitter::Lagged next =
           e.updateLagged({args[0], args[1], args[2], args[3]}, x);
       scf::YieldOp::create(b, loc,
@@ -563,8 +491,8 @@ void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
     OpBuilder::InsertionGuard bodyGuard(b);
     b.setInsertionPointToStart(write.getBody());
     Value i = e.addi(base, e.muli(write.getInductionVar(), inner));
-    e.storeScalar(e.sub(e.sub(e.loadScalar(k.in, i), reference), logSum),
-                  k.out, i);
+    e.storeVector(e.sub(e.sub(e.loadVector(k.in, i, width), reference), logSum),
+                  k.out, i, width);
   });
   gpu::TerminatorOp::create(b, loc);
 }

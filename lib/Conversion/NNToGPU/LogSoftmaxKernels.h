@@ -53,15 +53,29 @@ void emitRowsOnChip(KernelContext &k, Value rows, Value n,
                     int64_t threadsPerRow, int64_t vectorsPerThread,
                     int64_t width);
 
+/// Long rows, few of them: each row is cut into segments of
+/// `vectorsPerThread * width` elements per thread of a 256-thread block,
+/// one block per (row, segment), so that the grid fills the GPU. A first
+/// launch holds each segment in registers and stores its (maximum, sum of
+/// exp(x - maximum)) in `partials` (2 per segment, rows x segments); a
+/// second combines a row's partials in every block (the maximum first) and
+/// reads the segment again to write it. `partials` must hold
+/// 2 * rows * ceil(n / segment) elements of the accumulation type.
+void emitSplitRows(KernelContext &k, Value rows, Value n,
+                   int64_t vectorsPerThread, int64_t width, Value partials);
+
 /// Rows of any length, a block per row: each thread keeps an online
 /// (max, sum) over its vectors, the block reduces the maximum and then the
 /// rescaled sums, and a second pass reads the row again to write it.
 void emitStreamedRows(KernelContext &k, Value rows, Value n, int64_t width);
 
-/// Any other dim: one thread per column of the contiguous inner dims walks
-/// the reduced dim with stride `inner`; neighbouring threads touch
-/// neighbouring addresses.
-void emitColumns(KernelContext &k, Value outer, Value n, Value inner);
+/// Any other dim: one thread per `width` adjacent columns of the contiguous
+/// inner dims walks the reduced dim with stride `inner`, keeping an online
+/// (max, sum) per column; neighbouring threads touch neighbouring
+/// addresses. `width` > 1 needs `inner` a multiple of it and both buffers
+/// 16-byte aligned.
+void emitColumns(KernelContext &k, Value outer, Value n, Value inner,
+                 int64_t width);
 
 } // namespace mlir::nn::gpu_kernels
 

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "nn/Conversion/Passes.h"
@@ -91,6 +92,11 @@ void emitVectorOrScalar(OpBuilder &b, Location loc,
 /// inlined once per element, spilled at 16 in the warp kernel; 8 do not.
 int64_t maxElementsPerThread(FloatType acc) { return acc.isF64() ? 8 : 32; }
 
+/// Long rows split across blocks below this many rows (more stream, a block
+/// per row): 64 or 8 blocks cannot fill 132 SMs. A first guess, to be
+/// measured on a GPU.
+constexpr int64_t kSplitRowsBelow = 1024;
+
 /// The last-dim kernels: rows on chip (a warp, then a block of 256, then
 /// of 512 threads per row) up to what the registers hold, then streamed
 /// rows. A static row length picks one kernel here; a dynamic one picks
@@ -129,16 +135,53 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
       gpu_kernels::emitStreamedRows(k, rows, n, width);
     });
   };
+  // Segments of maxElements per thread of a 256-thread block; the partials
+  // live in a device temporary for the two launches.
+  auto splitRows = [&] {
+    int64_t segment = gpu_kernels::kBlockThreads * maxElements;
+    Value segments = arith::CeilDivUIOp::create(
+        b, loc, n, arith::ConstantIndexOp::create(b, loc, segment));
+    Value count = arith::MulIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, rows, segments),
+        arith::ConstantIndexOp::create(b, loc, 2));
+    Value partials =
+        gpu::AllocOp::create(b, loc,
+                             MemRefType::get({ShapedType::kDynamic}, k.acc),
+                             /*asyncToken=*/Type(), ValueRange{},
+                             ValueRange{count}, ValueRange{})
+            .getMemref();
+    emitVectorOrScalar(b, loc, k, inputElement, [&](int64_t width) {
+      gpu_kernels::emitSplitRows(k, rows, n,
+                                 llvm::divideCeil(maxElements, width), width,
+                                 partials);
+    });
+    gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                           partials);
+  };
+  // Rows longer than registers hold: few of them are split across blocks
+  // so that the grid fills the GPU; many stream, a block per row.
+  auto longRows = [&] {
+    if (strategy == GPURowStrategy::Split)
+      return splitRows();
+    if (strategy != GPURowStrategy::Auto)
+      return streamed();
+    Value few = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult, rows,
+        arith::ConstantIndexOp::create(b, loc, kSplitRowsBelow));
+    if (std::optional<int64_t> staticRows = getConstantIntValue(rows))
+      return *staticRows < kSplitRowsBelow ? splitRows() : streamed();
+    emitIf(b, loc, few, splitRows, streamed);
+  };
   if (staticN) {
     for (const Tier &tier : tiers)
       if (*staticN <= tier.limit)
         return onChip(tier, *staticN);
-    return streamed();
+    return longRows();
   }
-  // if (n <= limit0) tier0 else if (n <= limit1) tier1 ... else streamed.
+  // if (n <= limit0) tier0 else if (n <= limit1) tier1 ... else long rows.
   std::function<void(size_t)> chain = [&](size_t i) {
     if (i == tiers.size())
-      return streamed();
+      return longRows();
     Value fits = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ule, n,
         arith::ConstantIndexOp::create(b, loc, tiers[i].limit));
@@ -147,6 +190,37 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
         [&] { chain(i + 1); });
   };
   chain(0);
+}
+
+/// Any other dim: vectors of adjacent columns when the inner size is a
+/// multiple of the width and both buffers are aligned, else one column per
+/// thread.
+void emitColumnKernels(OpBuilder &b, Location loc,
+                       gpu_kernels::KernelContext &k, Value outer, Value n,
+                       Value inner, Type inputElement) {
+  // At most 4 columns per thread (2 accumulating in f64): each keeps 4
+  // running values, and 8 f16 columns spilled on sm_80 (ptxas chose 63
+  // registers), 4 f16 columns into f64 on sm_90 (80 registers, libdevice's
+  // exp inlined per column).
+  int64_t width = std::min<int64_t>(
+      k.acc.isF64() ? 2 : 4, gpu_kernels::vectorWidthFor(inputElement, k.acc));
+  auto scalar = [&] { gpu_kernels::emitColumns(k, outer, n, inner, 1); };
+  std::optional<int64_t> staticInner = getConstantIntValue(inner);
+  if (staticInner && *staticInner % width != 0)
+    return scalar();
+  Value aligned = arith::AndIOp::create(b, loc, isAligned16(b, loc, k.in),
+                                        isAligned16(b, loc, k.out));
+  if (!staticInner) {
+    Value fits = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(b, loc, inner,
+                               arith::ConstantIndexOp::create(b, loc, width)),
+        arith::ConstantIndexOp::create(b, loc, 0));
+    aligned = arith::AndIOp::create(b, loc, fits, aligned);
+  }
+  emitIf(
+      b, loc, aligned,
+      [&] { gpu_kernels::emitColumns(k, outer, n, inner, width); }, scalar);
 }
 
 /// Launches the kernel computing log-softmax of `in` along `dim` into `out`.
@@ -166,11 +240,17 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
       return arith::ConstantIndexOp::create(b, loc, inType.getDimSize(i));
     return memref::DimOp::create(b, loc, in, i);
   };
-  auto product = [&](int64_t from, int64_t to) {
-    Value p = arith::ConstantIndexOp::create(b, loc, 1);
-    for (int64_t i = from; i < to; ++i)
-      p = arith::MulIOp::create(b, loc, p, size(i));
-    return p;
+  auto product = [&](int64_t from, int64_t to) -> Value {
+    int64_t constant = 1;
+    Value p;
+    for (int64_t i = from; i < to; ++i) {
+      if (!inType.isDynamicDim(i))
+        constant *= inType.getDimSize(i);
+      else
+        p = p ? arith::MulIOp::create(b, loc, p, size(i)).getResult() : size(i);
+    }
+    Value c = arith::ConstantIndexOp::create(b, loc, constant);
+    return p ? arith::MulIOp::create(b, loc, p, c).getResult() : c;
   };
   Value outer = product(0, dim);
   Value n = rank ? size(dim) : arith::ConstantIndexOp::create(b, loc, 1);
@@ -187,7 +267,8 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
                             arith::ConstantIndexOp::create(b, loc, 0));
   emitIf(b, loc, nonEmpty, [&] {
     if (rank != 0 && dim != rank - 1)
-      return gpu_kernels::emitColumns(kernels, outer, n, inner);
+      return emitColumnKernels(b, loc, kernels, outer, n, inner,
+                               inType.getElementType());
     int64_t staticN = rank ? inType.getDimSize(dim) : 1;
     emitRowKernels(b, loc, kernels, outer, n,
                    ShapedType::isDynamic(staticN) ? std::nullopt

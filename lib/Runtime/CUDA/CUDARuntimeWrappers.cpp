@@ -47,6 +47,11 @@ struct Driver {
   CUresult (*streamDestroy)(Handle);
   CUresult (*memAlloc)(CUdeviceptr *, size_t);
   CUresult (*memFree)(CUdeviceptr);
+  // Stream-ordered allocation (CUDA 11.2+; null on older drivers): the
+  // split-row kernels' partials come from the device's memory pool, with
+  // no device-wide synchronization as cuMemFree implies.
+  CUresult (*memAllocAsync)(CUdeviceptr *, size_t, Handle) = nullptr;
+  CUresult (*memFreeAsync)(CUdeviceptr, Handle) = nullptr;
   CUresult (*memcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, Handle);
   Handle context = nullptr;
 };
@@ -111,6 +116,10 @@ void loadDriver() {
         resolve(library, "cuMemcpyAsync", d.memcpyAsync);
     if (!ok)
       return nullptr;
+    d.memAllocAsync = reinterpret_cast<decltype(d.memAllocAsync)>(
+        dlsym(library, "cuMemAllocAsync"));
+    d.memFreeAsync = reinterpret_cast<decltype(d.memFreeAsync)>(
+        dlsym(library, "cuMemFreeAsync"));
     CUdevice device;
     const char *name = nullptr;
     CUresult code = d.init(0);
@@ -219,16 +228,27 @@ void mgpuStreamDestroy(Handle stream) {
     check(d, d->streamDestroy(stream), "cuStreamDestroy");
 }
 
-void *mgpuMemAlloc(uint64_t size, Handle /*stream*/, bool /*isHostShared*/) {
+void *mgpuMemAlloc(uint64_t size, Handle stream, bool /*isHostShared*/) {
   CUdeviceptr pointer = 0;
-  if (Driver *d = getDriver(); d && size)
+  Driver *d = getDriver();
+  if (!d || !size)
+    return nullptr;
+  if (stream && d->memAllocAsync)
+    check(d, d->memAllocAsync(&pointer, size, stream), "cuMemAllocAsync");
+  else
     check(d, d->memAlloc(&pointer, size), "cuMemAlloc");
   return reinterpret_cast<void *>(pointer);
 }
 
-void mgpuMemFree(void *pointer, Handle /*stream*/) {
-  if (Driver *d = getDriver(); d && pointer)
-    check(d, d->memFree(reinterpret_cast<CUdeviceptr>(pointer)), "cuMemFree");
+void mgpuMemFree(void *pointer, Handle stream) {
+  Driver *d = getDriver();
+  if (!d || !pointer)
+    return;
+  auto device = reinterpret_cast<CUdeviceptr>(pointer);
+  if (stream && d->memFreeAsync)
+    check(d, d->memFreeAsync(device, stream), "cuMemFreeAsync");
+  else
+    check(d, d->memFree(device), "cuMemFree");
 }
 
 void mgpuMemcpy(void *dst, void *src, size_t size, Handle stream) {

@@ -46,8 +46,9 @@
 // CHECK-COUNT-4:     gpu.shuffle  xor
 // CHECK:             %[[LOG:.*]] = math.log %{{.*}} : f32
 // CHECK:             scf.if
+// CHECK:               %[[REFV2:.*]] = vector.broadcast %[[REF]] : f32 to vector<4xf32>
 // CHECK:               %[[LOGV:.*]] = vector.broadcast %[[LOG]] : f32 to vector<4xf32>
-// CHECK:               %[[SHIFTED:.*]] = arith.subf %{{.*}}, %[[REFV]] : vector<4xf32>
+// CHECK:               %[[SHIFTED:.*]] = arith.subf %{{.*}}, %[[REFV2]] : vector<4xf32>
 // CHECK:               %[[OUT:.*]] = arith.subf %[[SHIFTED]], %[[LOGV]] : vector<4xf32>
 // CHECK:               vector.store %[[OUT]], %[[YF]][%{{.*}}] {alignment = 16 : i64} : memref<32768xf32>, vector<4xf32>
 // CHECK-COUNT-3:       vector.store
@@ -92,32 +93,41 @@ func.func @odd_rows(%x: tensor<100x1001xf32>) -> tensor<100x1001xf32> {
 
 // -----
 
-// Rows longer than a block's registers hold: a 256-thread block per row
-// streams them, an online max+sum per thread (four values: the lagging
-// reference, the maximum, a compensated sum and its compensation), the
-// block's maximum first and then the rescaled sums through workgroup memory,
-// then a second read to write. bf16 moves 8 to a 128-bit access, is widened
-// to f32, and is rounded once on store.
+// Rows longer than a block's registers hold, few of them (64 < 1024): each
+// row is cut into segments of 8192 elements, one 256-thread block each, so
+// that the grid fills the GPU. A first launch holds each segment in
+// registers and stores its (maximum, sum) in a device temporary; a second
+// combines a row's partials in every block (the maximum first) and reads the
+// segment again to write it. bf16 moves 8 to a 128-bit access, is widened to
+// f32, and is rounded once on store.
 // CHECK-LABEL: func.func @long_rows(
+// CHECK:         %[[SEGMENT:.*]] = arith.constant 8192 : index
+// CHECK:         %[[SEGMENTS:.*]] = arith.ceildivui %{{.*}}, %[[SEGMENT]] : index
+// CHECK:         %[[PARTIALS:.*]] = gpu.alloc  (%{{.*}}) : memref<?xf32>
 // CHECK:         %[[C256:.*]] = arith.constant 256 : index
-// CHECK:         %[[C1:.*]] = arith.constant 1 : index
-// CHECK:         gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %[[C256]], {{.*}} = %[[C1]], {{.*}}) module(@nn_kernels) function(@long_rows_0_streamed_rows_v8)
-// CHECK-SAME:    workgroup(%[[SMAX:.*]] : memref<8xf32, #gpu.address_space<workgroup>>, %[[SSUM:.*]] : memref<8xf32, #gpu.address_space<workgroup>>)
-// CHECK:           %[[STATE:.*]]:4 = scf.for {{.*}} -> (f32, f32, f32, f32) {
-// CHECK:             vector.load {{.*}} {alignment = 16 : i64} : memref<8208384xbf16>, vector<8xbf16>
-// CHECK:             arith.extf {{.*}} : vector<8xbf16> to vector<8xf32>
-// CHECK:           gpu.shuffle  xor %[[STATE]]#1
-// CHECK:           memref.store %{{.*}}, %[[SMAX]]
+// CHECK:         gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %[[C256]], {{.*}}) module(@nn_kernels) function(@long_rows_0_split_partials_v8)
+// CHECK:           vector.load {{.*}} {alignment = 16 : i64} : memref<8208384xbf16>, vector<8xbf16>
+// CHECK:           arith.extf {{.*}} : vector<8xbf16> to vector<8xf32>
 // CHECK:           gpu.barrier
-// CHECK:           memref.store %{{.*}}, %[[SSUM]]
+// CHECK:           math.exp2 {{.*}} fastmath<afn> : vector<8xf32>
+// CHECK:           gpu.barrier
+// CHECK:           memref.store %{{.*}}, %[[PARTIALS]][%{{.*}}] : memref<?xf32>
+// CHECK:           memref.store %{{.*}}, %[[PARTIALS]][%{{.*}}] : memref<?xf32>
+// CHECK:         gpu.launch {{.*}} function(@long_rows_0_split_write_v8)
+// CHECK:           scf.for {{.*}} -> (f32) {
+// CHECK:             memref.load %[[PARTIALS]]
+// CHECK:           gpu.barrier
+// CHECK:           scf.for {{.*}} -> (f32) {
+// CHECK:             memref.load %[[PARTIALS]]
 // CHECK:           gpu.barrier
 // CHECK:           math.log
-// CHECK:           scf.for
-// CHECK:             vector.load
-// CHECK:             arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
-// CHECK:             vector.store {{.*}} {alignment = 16 : i64} : memref<8208384xbf16>, vector<8xbf16>
+// CHECK:           vector.load
+// CHECK:           arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
+// CHECK:           vector.store {{.*}} {alignment = 16 : i64} : memref<8208384xbf16>, vector<8xbf16>
 // CHECK:         } else {
-// CHECK:           gpu.launch {{.*}} function(@long_rows_0_streamed_rows_v1)
+// CHECK:           gpu.launch {{.*}} function(@long_rows_0_split_partials_v1)
+// CHECK:           gpu.launch {{.*}} function(@long_rows_0_split_write_v1)
+// CHECK:         gpu.dealloc  %[[PARTIALS]]
 // CHECK-NOT:     gpu.launch
 func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<64x128256xbf16> -> tensor<64x128256xbf16>
@@ -126,9 +136,38 @@ func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
 
 // -----
 
+// Many long rows (2048 >= 1024): a 256-thread block streams each, an online
+// max+sum per thread (four values: the lagging reference, the maximum, a
+// compensated sum and its compensation), the block's maximum first and then
+// the rescaled sums through workgroup memory, then a second read to write.
+// CHECK-LABEL: func.func @many_long_rows(
+// CHECK:         gpu.launch {{.*}} module(@nn_kernels) function(@many_long_rows_0_streamed_rows_v4)
+// CHECK-SAME:    workgroup(%[[SMAX:.*]] : memref<8xf32, #gpu.address_space<workgroup>>, %[[SSUM:.*]] : memref<8xf32, #gpu.address_space<workgroup>>)
+// CHECK:           %[[STATE:.*]]:4 = scf.for {{.*}} -> (f32, f32, f32, f32) {
+// CHECK:             vector.load {{.*}} {alignment = 16 : i64} : memref<{{[0-9]+}}xf32>, vector<4xf32>
+// CHECK:           gpu.shuffle  xor %[[STATE]]#1
+// CHECK:           memref.store %{{.*}}, %[[SMAX]]
+// CHECK:           gpu.barrier
+// CHECK:           memref.store %{{.*}}, %[[SSUM]]
+// CHECK:           gpu.barrier
+// CHECK:           math.log
+// CHECK:           scf.for
+// CHECK:             vector.load
+// CHECK:             vector.store
+// CHECK:         } else {
+// CHECK:           gpu.launch {{.*}} function(@many_long_rows_0_streamed_rows_v1)
+// CHECK-NOT:     gpu.launch
+func.func @many_long_rows(%x: tensor<2048x20000xf32>) -> tensor<2048x20000xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<2048x20000xf32> -> tensor<2048x20000xf32>
+  return %y : tensor<2048x20000xf32>
+}
+
+// -----
+
 // A dynamic row length picks the kernel at run time: a warp up to 1024
 // elements, a block of 256 threads up to 8192, of 512 up to 16384, then
-// streamed rows; each with vector and scalar variants.
+// split rows below 1024 rows, else streamed rows; each with vector and scalar
+// variants.
 // CHECK-LABEL: func.func @dynamic_rows(
 // CHECK-SAME:    %[[X:[^:]*]]: memref<?x?xf16>
 // CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
@@ -151,9 +190,16 @@ func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
 // CHECK:               gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %{{.*}}, {{.*}}) module(@nn_kernels) function(@dynamic_rows_0_block_per_row_t512_v8)
 // CHECK-SAME:          workgroup({{.*}} : memref<16xf32, #gpu.address_space<workgroup>>
 // CHECK:               gpu.launch {{.*}} function(@dynamic_rows_0_block_per_row_t512_v1)
-// CHECK:             } else {
-// CHECK:               gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v8)
-// CHECK:               gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v1)
+// Then (the row count decides at run time: the static cases above check the
+// threshold) split rows, else streamed rows.
+// CHECK:                 %[[PARTIALS:.*]] = gpu.alloc
+// CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_partials_v8)
+// CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_write_v8)
+// CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_partials_v1)
+// CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_write_v1)
+// CHECK:                 gpu.dealloc  %[[PARTIALS]]
+// CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v8)
+// CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v1)
 func.func @dynamic_rows(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<?x?xf16> -> tensor<?x?xf16>
   return %y : tensor<?x?xf16>
@@ -161,36 +207,46 @@ func.func @dynamic_rows(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
 
 // -----
 
-// Not the last dim: one thread per column of the inner dims, stepping
-// through the reduced dim with stride `inner` (128), so that neighbouring
-// threads read neighbouring addresses.
+// Not the last dim: with 16-byte aligned buffers (checked at run time) and
+// an inner size that is a multiple of 4, one thread per 4 adjacent columns
+// of the inner dims, stepping through the reduced dim with stride `inner`
+// (128) with 128-bit loads, so that neighbouring threads read neighbouring
+// addresses; else one column per thread.
 // CHECK-LABEL: func.func @middle_dim(
 // CHECK-SAME:    %[[X:[^:]*]]: memref<32x1024x128xf32>, %[[Y:[^:]*]]: memref<32x1024x128xf32>)
 // CHECK:         %[[REDUCED:.*]] = arith.constant 1024 : index
-// CHECK:         %[[D2:.*]] = arith.constant 128 : index
-// CHECK:         %[[INNER:.*]] = arith.muli %{{.*}}, %[[D2]] : index
+// CHECK:         %[[INNER:.*]] = arith.constant 128 : index
 // CHECK:         %[[XF:.*]] = memref.collapse_shape %[[X]]
 // CHECK:         %[[YF:.*]] = memref.collapse_shape %[[Y]]
-// Thread x of the launch picks the column: consecutive threads, consecutive
-// inner indices.
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}}) threads(%[[TX:[^,]*]], {{.*}}) in ({{.*}}) module(@nn_kernels) function(@middle_dim_0_columns)
-// CHECK:           %[[TID:.*]] = arith.addi %{{.*}}, %[[TX]] : index
-// CHECK:           %[[COL:.*]] = arith.remui %[[TID]], %[[INNER]] : index
-// CHECK:           %[[BASE:.*]] = arith.addi %{{.*}}, %[[COL]] : index
-// CHECK-DAG:       %[[ZERO:.*]] = arith.constant 0 : index
-// CHECK-DAG:       %[[ONE:.*]] = arith.constant 1 : index
-// Both passes step through the whole reduced dim, one element at a time, at
-// stride INNER from the column's base; the first keeps a lagging reference,
-// the maximum, and a compensated sum.
-// CHECK:           scf.for %[[K:.*]] = %[[ZERO]] to %[[REDUCED]] step %[[ONE]] iter_args
-// CHECK-NEXT:        %[[OFF:.*]] = arith.muli %[[K]], %[[INNER]] : index
-// CHECK-NEXT:        %[[IDX:.*]] = arith.addi %[[BASE]], %[[OFF]] : index
-// CHECK-NEXT:        memref.load %[[XF]][%[[IDX]]]
-// CHECK:           scf.for %[[K2:.*]] = %[[ZERO]] to %[[REDUCED]] step %[[ONE]] {
-// CHECK-NEXT:        %[[OFF2:.*]] = arith.muli %[[K2]], %[[INNER]] : index
-// CHECK-NEXT:        %[[IDX2:.*]] = arith.addi %[[BASE]], %[[OFF2]] : index
-// CHECK-NEXT:        memref.load %[[XF]][%[[IDX2]]]
-// CHECK:             memref.store %{{.*}}, %[[YF]][%[[IDX2]]]
+// CHECK:         %[[ALIGNED:.*]] = arith.andi
+// CHECK:         scf.if %[[ALIGNED]] {
+// CHECK:           %[[C4:.*]] = arith.constant 4 : index
+// CHECK:           %[[GROUPS:.*]] = arith.divui %[[INNER]], %[[C4]] : index
+// Thread x of the launch picks the group of columns: consecutive threads,
+// consecutive groups.
+// CHECK:           gpu.launch blocks({{.*}}) in ({{.*}}) threads(%[[TX:[^,]*]], {{.*}}) in ({{.*}}) module(@nn_kernels) function(@middle_dim_0_columns_v4)
+// CHECK:             %[[TID:.*]] = arith.addi %{{.*}}, %[[TX]] : index
+// CHECK:             %[[GROUP:.*]] = arith.remui %[[TID]], %[[GROUPS]] : index
+// CHECK:             %[[COL:.*]] = arith.muli %[[GROUP]], %{{.*}} : index
+// CHECK:             %[[BASE:.*]] = arith.addi %{{.*}}, %[[COL]] : index
+// CHECK-DAG:         %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK-DAG:         %[[ONE:.*]] = arith.constant 1 : index
+// Both passes step through the whole reduced dim at stride INNER from the
+// group's base; the first keeps, per column, a lagging reference, the
+// maximum, and a compensated sum, and moves a column's reference only when
+// one of the 4 is above it by the slack.
+// CHECK:             scf.for %[[K:.*]] = %[[ZERO]] to %[[REDUCED]] step %[[ONE]] iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK-NEXT:          %[[OFF:.*]] = arith.muli %[[K]], %[[INNER]] : index
+// CHECK-NEXT:          %[[IDX:.*]] = arith.addi %[[BASE]], %[[OFF]] : index
+// CHECK-NEXT:          vector.load %[[XF]][%[[IDX]]] {alignment = 16 : i64} : memref<4194304xf32>, vector<4xf32>
+// CHECK:               vector.reduction <or>
+// CHECK:             scf.for %[[K2:.*]] = %[[ZERO]] to %[[REDUCED]] step %[[ONE]] {
+// CHECK-NEXT:          %[[OFF2:.*]] = arith.muli %[[K2]], %[[INNER]] : index
+// CHECK-NEXT:          %[[IDX2:.*]] = arith.addi %[[BASE]], %[[OFF2]] : index
+// CHECK-NEXT:          vector.load %[[XF]][%[[IDX2]]]
+// CHECK:               vector.store %{{.*}}, %[[YF]][%[[IDX2]]] {alignment = 16 : i64}
+// CHECK:         } else {
+// CHECK:           gpu.launch {{.*}} function(@middle_dim_0_columns_v1)
 func.func @middle_dim(%x: tensor<32x1024x128xf32>) -> tensor<32x1024x128xf32> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<32x1024x128xf32> -> tensor<32x1024x128xf32>
   return %y : tensor<32x1024x128xf32>
@@ -204,7 +260,7 @@ func.func @middle_dim(%x: tensor<32x1024x128xf32>) -> tensor<32x1024x128xf32> {
 // CHECK-SAME:    %[[X:[^:]*]]: memref<8x100xf64>, %[[A:[^:]*]]: memref<8x100xf64>, %[[B:[^:]*]]: memref<8x100xf64>)
 // CHECK:         %[[T:.*]] = gpu.alloc () : memref<8x100xf64>
 // CHECK:         gpu.launch {{.*}} function(@chain_0_warp_per_row_v2)
-// CHECK:         gpu.launch {{.*}} function(@chain_1_columns)
+// CHECK:         gpu.launch {{.*}} function(@chain_1_columns_v2)
 // CHECK:         gpu.memcpy  %[[B]], %[[A]]
 // CHECK:         gpu.dealloc  %[[T]]
 func.func @chain(%x: tensor<8x100xf64>) -> (tensor<8x100xf64>, tensor<8x100xf64>) {

@@ -19,7 +19,7 @@ func.func @last_dim_negative(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
 
 // dim = -3 of a rank-3 tensor is its first dim: the column kernel.
 // CHECK-LABEL: func.func @first_dim_negative(
-// CHECK:         gpu.launch {{.*}} function(@first_dim_negative_0_columns)
+// CHECK:         gpu.launch {{.*}} function(@first_dim_negative_0_columns_v1)
 // CHECK-NOT:     gpu.launch
 func.func @first_dim_negative(%x: tensor<3x5x7xf16>) -> tensor<3x5x7xf32> {
   %y = nn.logsoftmax %x, dim = -3 : tensor<3x5x7xf16> -> tensor<3x5x7xf32>

@@ -32,6 +32,9 @@ enum class GPURowStrategy {
   /// One block per row, reading the row twice (online max+sum, then the
   /// write): any length.
   Streamed,
+  /// Every row cut into segments, one block each, in two launches (the
+  /// segments' max and sum, then a combine and the write): any length.
+  Split,
 };
 
 /// The command-line values of a GPURowStrategy option (auto, warp, block),
@@ -40,12 +43,15 @@ inline llvm::cl::ValuesClass getGPURowStrategyValues() {
   return llvm::cl::values(
       clEnumValN(GPURowStrategy::Auto, "auto",
                  "a warp per row up to warp-row-limit elements, a block per "
-                 "row up to what its registers hold, else streamed"),
+                 "row up to what its registers hold, then rows split across "
+                 "blocks when there are fewer than 1024, else streamed"),
       clEnumValN(GPURowStrategy::WarpPerRow, "warp", "a warp per row"),
       clEnumValN(GPURowStrategy::BlockPerRow, "block",
                  "a 256-thread block per row"),
       clEnumValN(GPURowStrategy::Streamed, "stream",
-                 "a 256-thread block per row, reading the row twice"));
+                 "a 256-thread block per row, reading the row twice"),
+      clEnumValN(GPURowStrategy::Split, "split",
+                 "rows cut into segments of one block each, two launches"));
 }
 
 #define GEN_PASS_DECL_CONVERTNNTOGPUPASS

@@ -324,7 +324,8 @@ def run_ptx(opts, failures):
     lengths = [1, 31, 32, 33, 1023, 1024, 1025, 4097]
     if opts.tier == "quick":
         lengths = [1, 33, 1024, 1025]
-    configs = list(itertools.product(("sm_90", "sm_80"), ("auto", "warp", "block", "stream")))
+    configs = list(itertools.product(("sm_90", "sm_80"),
+                                     ("auto", "warp", "block", "stream", "split")))
     work = os.path.join(opts.work, "ptx")
     os.makedirs(work, exist_ok=True)
     start = time.time()

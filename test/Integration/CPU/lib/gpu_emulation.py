@@ -29,7 +29,7 @@ import aot  # noqa: E402
 import nnref  # noqa: E402
 import patterns  # noqa: E402
 
-STRATEGIES = ("auto", "warp", "block", "stream")
+STRATEGIES = ("auto", "warp", "block", "stream", "split")
 
 LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 31, 32, 33, 127, 128, 129, 1023, 1024,
            1025, 2047, 2049, 4095, 4096, 4097, 8191, 8192, 8193, 16383, 16384,
@@ -97,7 +97,7 @@ def run(opts, failures, pairs, wanted, describe):
     rng = np.random.default_rng([opts.seed, 3])
     work = os.path.join(opts.work, "gpu-emu")
     os.makedirs(work, exist_ok=True)
-    strategies = STRATEGIES if opts.tier == "long" else ("auto", "stream")
+    strategies = STRATEGIES if opts.tier == "long" else ("auto", "stream", "split")
     for (dtype, out) in pairs:
         if not wanted(opts, dtype, out):
             continue
