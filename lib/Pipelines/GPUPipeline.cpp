@@ -1,11 +1,13 @@
 //===- GPUPipeline.cpp - nn on tensors to NVVM kernels and host code ------===//
 //
 // --nn-to-gpu rewrites the functions into kernel launches on device
-// buffers; then, as upstream's GPU-to-NVVM pipeline does, the kernels are
-// outlined, lowered to NVVM and serialized (PTX, cubin or fatbin), and the
-// host side is lowered to the LLVM dialect with calls to the mgpu* runtime
-// functions. Unlike upstream's, this pipeline links libdevice from an
-// explicit toolkit path.
+// buffers; then the three stages of upstream's gpu-lower-to-nvvm-pipeline
+// (mlir/lib/Dialect/GPU/Pipelines/GPUToNVVMPipeline.cpp) follow: common
+// (outlining, host and kernel code to LLVM but for the gpu ops), gpu.module
+// (the kernels to NVVM, NVVM target optimisation) and host (mgpu* calls,
+// the kernels serialized as PTX, cubin or fatbin). Unlike upstream's, it
+// makes the host ops async, links libdevice from an explicit toolkit path,
+// and lowers afn exp2 to ex2.approx.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/Transforms/OptimizeForNVVM.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -45,21 +48,23 @@ static void addKernelLaunches(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-void nn::buildGPUPipeline(OpPassManager &pm,
-                          const GPUPipelineOptions &options) {
-  addKernelLaunches(pm, options);
-
-  // Kernels into one gpu.module with an NVVM target. libdevice (exp, log)
-  // is linked from the toolkit named here, not found through the
-  // environment, so that results do not depend on CUDA_HOME being set.
+/// The common stage (upstream's buildCommonPassPipeline, plus the async
+/// region and an explicit libdevice): kernels outlined into one gpu.module
+/// with an NVVM target, and everything but the gpu ops on both sides
+/// lowered to the LLVM dialect.
+static void addCommonStage(OpPassManager &pm,
+                           const nn::GPUPipelineOptions &options) {
   pm.addPass(createGpuKernelOutliningPass());
   // gpu.alloc, gpu.memcpy and gpu.dealloc lower only in their async forms.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
-  std::string toolkit = options.toolkit.empty() ? getDefaultCUDAToolkitPath()
-                                                : std::string(options.toolkit);
+  // libdevice (exp, log) is linked from the toolkit named here, not found
+  // through the environment, so that results do not depend on CUDA_HOME.
+  std::string toolkit = options.toolkit.empty()
+                            ? nn::getDefaultCUDAToolkitPath()
+                            : std::string(options.toolkit);
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip;
   target.features = options.features;
@@ -76,20 +81,33 @@ void nn::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertIndexToLLVMPass(index));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
 
-  // The kernels to NVVM; the exp2 they take approximately first.
-  pm.addNestedPass<gpu::GPUModuleOp>(nn::createApproximateExp2ToNVVMPass());
+/// The gpu.module stage (upstream's buildGpuPassPipeline, plus the
+/// approximate exp2): the kernels to NVVM, and upstream's NVVM target
+/// optimisation.
+static void addGPUModuleStage(OpPassManager &pm) {
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createStripDebugInfoPass());
+  kernels.addPass(nn::createApproximateExp2ToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions nvvm;
   nvvm.indexBitwidth = 64;
-  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(nvvm));
-  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
-  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
-  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps(nvvm));
+  kernels.addPass(LLVM::createNVVMOptimizeForTargetPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+}
 
-  // The host side, and the kernels serialized into a gpu.binary.
+/// The host stage (upstream's buildHostPostPipeline): launches to mgpu*
+/// calls, and the gpu.module serialized into a gpu.binary.
+static void addHostStage(OpPassManager &pm,
+                         const nn::GPUPipelineOptions &options) {
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;
-  binary.toolkitPath = toolkit;
+  binary.toolkitPath = options.toolkit.empty()
+                           ? nn::getDefaultCUDAToolkitPath()
+                           : std::string(options.toolkit);
   switch (options.format) {
   case nn::GPUImageFormat::PTX:
     binary.compilationTarget = "isa";
@@ -106,6 +124,14 @@ void nn::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void nn::buildGPUPipeline(OpPassManager &pm,
+                          const GPUPipelineOptions &options) {
+  addKernelLaunches(pm, options);
+  addCommonStage(pm, options);
+  addGPUModuleStage(pm);
+  addHostStage(pm, options);
 }
 
 // For tests without a GPU: the same kernels, each gpu.launch run serially
