@@ -101,11 +101,13 @@ def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
 
     `auto` takes `warp` for rows up to `warp-row-limit` elements, `block`
     up to 16384 elements (4096 for f64), and above, `split` for fewer than
-    1024 rows and `stream` otherwise, at compile time for static shapes and
-    at run time otherwise; `warp` and `block` also
-    stream the rows they cannot hold. f16 and bf16 accumulate in f32 and
-    round once on store. exp is `math.exp2` marked `afn`, which the GPU
-    pipeline turns into `ex2.approx.ftz.f32`.
+    1024 rows; for more rows, a wide 512-thread block holding 64 elements
+    per thread up to 32768 (vector kernels only, not f64), then `stream`;
+    at compile time for static shapes and at run time otherwise. `warp`
+    streams the rows it cannot hold; `block` takes the wide block, then
+    streams. f16 and bf16 accumulate in f32 and round once on store. exp
+    is `math.exp2` marked `afn`, which the GPU pipeline turns into
+    `ex2.approx.ftz.f32`.
   }];
   let options = [
     Option<"strategy", "strategy", "::mlir::nn::GPURowStrategy",

@@ -49,9 +49,11 @@ int64_t vectorWidthFor(Type input, FloatType acc);
 /// then the sum of exp(x - max), then the row is written from registers:
 /// one read and one write per element. `width` > 1 needs both buffers
 /// 16-byte aligned.
+/// `nameSuffix` tells apart kernels of the same shape and width that hold
+/// different lengths.
 void emitRowsOnChip(KernelContext &k, Value rows, Value n,
                     int64_t threadsPerRow, int64_t vectorsPerThread,
-                    int64_t width);
+                    int64_t width, StringRef nameSuffix = "");
 
 /// Long rows, few of them: each row is cut into segments of
 /// `vectorsPerThread * width` elements per thread of a 256-thread block,

@@ -158,19 +158,49 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
     gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
                            partials);
   };
+  // Many rows up to twice what a 512-thread block holds at maxElements:
+  // the row in registers at 64 elements per thread (as Triton's softmax
+  // holds it), one read instead of the streamed kernel's two. The vector
+  // kernel only: 64 scalar loads per thread spilled (ptxas, sm_90: 122
+  // registers with 128-bit loads, 128 and 336 bytes of spills without).
+  int64_t wideThreads = 2 * gpu_kernels::kBlockThreads;
+  int64_t wideLimit = k.acc.isF64() ? 0 : 2 * wideThreads * maxElements;
+  auto manyRows = [&] {
+    emitVectorOrScalar(b, loc, k, inputElement, [&](int64_t width) {
+      auto stream = [&] { gpu_kernels::emitStreamedRows(k, rows, n, width); };
+      if (width == 1 || !wideLimit || (staticN && *staticN > wideLimit))
+        return stream();
+      int64_t elements = staticN ? llvm::divideCeil(*staticN, wideThreads)
+                                 : wideLimit / wideThreads;
+      auto wide = [&] {
+        gpu_kernels::emitRowsOnChip(k, rows, n, wideThreads,
+                                    llvm::divideCeil(elements, width), width,
+                                    "_wide");
+      };
+      if (staticN)
+        return wide();
+      Value fits = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ule, n,
+          arith::ConstantIndexOp::create(b, loc, wideLimit));
+      emitIf(b, loc, fits, wide, stream);
+    });
+  };
   // Rows longer than registers hold: few of them are split across blocks
-  // so that the grid fills the GPU; many stream, a block per row.
+  // so that the grid fills the GPU; many are held by a wide block or
+  // streamed, a block per row.
   auto longRows = [&] {
     if (strategy == GPURowStrategy::Split)
       return splitRows();
+    if (strategy == GPURowStrategy::BlockPerRow)
+      return manyRows();
     if (strategy != GPURowStrategy::Auto)
       return streamed();
+    if (std::optional<int64_t> staticRows = getConstantIntValue(rows))
+      return *staticRows < kSplitRowsBelow ? splitRows() : manyRows();
     Value few = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ult, rows,
         arith::ConstantIndexOp::create(b, loc, kSplitRowsBelow));
-    if (std::optional<int64_t> staticRows = getConstantIntValue(rows))
-      return *staticRows < kSplitRowsBelow ? splitRows() : streamed();
-    emitIf(b, loc, few, splitRows, streamed);
+    emitIf(b, loc, few, splitRows, manyRows);
   };
   if (staticN) {
     for (const Tier &tier : tiers)

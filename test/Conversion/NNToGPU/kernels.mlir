@@ -136,10 +136,28 @@ func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
 
 // -----
 
-// Many long rows (2048 >= 1024): a 256-thread block streams each, an online
-// max+sum per thread (four values: the lagging reference, the maximum, a
-// compensated sum and its compensation), the block's maximum first and then
-// the rescaled sums through workgroup memory, then a second read to write.
+// Many rows (2048 >= 1024) up to 32768 elements: a 512-thread block holds
+// the row in registers at 64 elements per thread (16 vectors of 4), one
+// read; without 128-bit accesses (64 scalar loads per thread spill) the
+// row is streamed.
+// CHECK-LABEL: func.func @wide_rows(
+// CHECK:         gpu.launch {{.*}} threads({{.*}}) in ({{.*}} = %[[C512:.*]], {{.*}}) module(@nn_kernels) function(@wide_rows_0_block_per_row_t512_wide_v4)
+// CHECK-SAME:    workgroup({{.*}} : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK-COUNT-16:  vector.load {{.*}} {alignment = 16 : i64} : memref<{{[0-9]+}}xf32>, vector<4xf32>
+// CHECK:         } else {
+// CHECK:           gpu.launch {{.*}} function(@wide_rows_0_streamed_rows_v1)
+// CHECK-NOT:     gpu.launch
+func.func @wide_rows(%x: tensor<2048x32768xf32>) -> tensor<2048x32768xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<2048x32768xf32> -> tensor<2048x32768xf32>
+  return %y : tensor<2048x32768xf32>
+}
+
+// -----
+
+// Many longer rows: a 256-thread block streams each, an online max+sum per
+// thread (four values: the lagging reference, the maximum, a compensated
+// sum and its compensation), the block's maximum first and then the
+// rescaled sums through workgroup memory, then a second read to write.
 // CHECK-LABEL: func.func @many_long_rows(
 // CHECK:         gpu.launch {{.*}} module(@nn_kernels) function(@many_long_rows_0_streamed_rows_v4)
 // CHECK-SAME:    workgroup(%[[SMAX:.*]] : memref<8xf32, #gpu.address_space<workgroup>>, %[[SSUM:.*]] : memref<8xf32, #gpu.address_space<workgroup>>)
@@ -157,9 +175,9 @@ func.func @long_rows(%x: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
 // CHECK:         } else {
 // CHECK:           gpu.launch {{.*}} function(@many_long_rows_0_streamed_rows_v1)
 // CHECK-NOT:     gpu.launch
-func.func @many_long_rows(%x: tensor<2048x20000xf32>) -> tensor<2048x20000xf32> {
-  %y = nn.logsoftmax %x, dim = 1 : tensor<2048x20000xf32> -> tensor<2048x20000xf32>
-  return %y : tensor<2048x20000xf32>
+func.func @many_long_rows(%x: tensor<2048x40000xf32>) -> tensor<2048x40000xf32> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<2048x40000xf32> -> tensor<2048x40000xf32>
+  return %y : tensor<2048x40000xf32>
 }
 
 // -----
@@ -191,13 +209,14 @@ func.func @many_long_rows(%x: tensor<2048x20000xf32>) -> tensor<2048x20000xf32> 
 // CHECK-SAME:          workgroup({{.*}} : memref<16xf32, #gpu.address_space<workgroup>>
 // CHECK:               gpu.launch {{.*}} function(@dynamic_rows_0_block_per_row_t512_v1)
 // Then (the row count decides at run time: the static cases above check the
-// threshold) split rows, else streamed rows.
+// threshold) split rows, else the wide block or streamed rows.
 // CHECK:                 %[[PARTIALS:.*]] = gpu.alloc
 // CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_partials_v8)
 // CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_write_v8)
 // CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_partials_v1)
 // CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_split_write_v1)
 // CHECK:                 gpu.dealloc  %[[PARTIALS]]
+// CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_block_per_row_t512_wide_v8)
 // CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v8)
 // CHECK:                 gpu.launch {{.*}} function(@dynamic_rows_0_streamed_rows_v1)
 func.func @dynamic_rows(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {

@@ -26,8 +26,9 @@ enum class GPURowStrategy {
   /// One warp (32 threads) per row, 8 rows per block, the row in registers,
   /// shuffle reductions; rows longer than the warp holds are streamed.
   WarpPerRow,
-  /// One block (256 threads) per row, the row in registers, warp shuffles
-  /// then shared memory; rows longer than the block holds are streamed.
+  /// One block (256 or 512 threads) per row, the row in registers, warp
+  /// shuffles then shared memory; longer rows take the wide block (64
+  /// elements per thread) up to 32768, then are streamed.
   BlockPerRow,
   /// One block per row, reading the row twice (online max+sum, then the
   /// write): any length.
@@ -44,10 +45,12 @@ inline llvm::cl::ValuesClass getGPURowStrategyValues() {
       clEnumValN(GPURowStrategy::Auto, "auto",
                  "a warp per row up to warp-row-limit elements, a block per "
                  "row up to what its registers hold, then rows split across "
-                 "blocks when there are fewer than 1024, else streamed"),
+                 "blocks when there are fewer than 1024, else a wide block "
+                 "up to 32768 elements, else streamed"),
       clEnumValN(GPURowStrategy::WarpPerRow, "warp", "a warp per row"),
       clEnumValN(GPURowStrategy::BlockPerRow, "block",
-                 "a 256-thread block per row"),
+                 "a 256- or 512-thread block per row (longer rows: the wide "
+                 "block, then streamed)"),
       clEnumValN(GPURowStrategy::Streamed, "stream",
                  "a 256-thread block per row, reading the row twice"),
       clEnumValN(GPURowStrategy::Split, "split",

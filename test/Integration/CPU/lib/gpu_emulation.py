@@ -9,8 +9,8 @@ element past a 64-byte boundary (the scalar kernels), each against the
 float64 reference. The two are not compared bit for bit: they sum in a
 different order. Lengths sit around every GPU boundary: the warp (32), a
 warp's vectors (128 f32), the warp-per-row limit (1024), the 256- and
-512-thread blocks' registers (8192, 16384 f32; 2048, 4096 f64), then a
-streamed prime.
+512-thread blocks' registers (8192, 16384 f32; 2048, 4096 f64), the wide
+512-thread block (32768), then a prime.
 
 What this cannot show: ex2.approx.ftz's error (the emulation calls exp2),
 and anything about speed.
@@ -33,9 +33,9 @@ STRATEGIES = ("auto", "warp", "block", "stream", "split")
 
 LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 31, 32, 33, 127, 128, 129, 1023, 1024,
            1025, 2047, 2049, 4095, 4096, 4097, 8191, 8192, 8193, 16383, 16384,
-           16385, 100003]
+           16385, 32767, 32768, 32769, 100003]
 QUICK_LENGTHS = [1, 3, 5, 9, 33, 129, 257, 1023, 1025, 2049, 4097, 8193, 16385,
-                 100003]
+                 32768, 32769, 100003]
 
 # (rank, dim): rows (both spellings), columns and a middle dim.
 LAYOUTS = [(1, -1), (2, 1), (2, -1), (3, 2), (2, 0), (3, 1), (3, -3)]
@@ -97,7 +97,7 @@ def run(opts, failures, pairs, wanted, describe):
     rng = np.random.default_rng([opts.seed, 3])
     work = os.path.join(opts.work, "gpu-emu")
     os.makedirs(work, exist_ok=True)
-    strategies = STRATEGIES if opts.tier == "long" else ("auto", "stream", "split")
+    strategies = STRATEGIES if opts.tier == "long" else ("auto", "block", "stream", "split")
     for (dtype, out) in pairs:
         if not wanted(opts, dtype, out):
             continue
