@@ -24,25 +24,30 @@ nn_compile=${NN_COMPILE:-$root/build/bin/nn-compile}
 [ -x "$nn_compile" ] || { echo "build.sh: $nn_compile not built (bash scripts/build.sh)" >&2; exit 1; }
 mkdir -p "$out"
 
-# name  element-type  result-type  rank  dim
+# name  element-type  result-type  rank  dim  op
 kernels=(
-  "rows_f32 f32 f32 2 1" "rows_bf16 bf16 bf16 2 1" "rows_f16 f16 f16 2 1"
-  "rows_f64 f64 f64 2 1" "rows_f16_to_f32 f16 f32 2 1"
-  "mid_f32 f32 f32 3 1" "mid_bf16 bf16 bf16 3 1" "first_f32 f32 f32 3 0"
-  "vector_f32 f32 f32 1 0" "rank4_f32 f32 f32 4 2"
+  "rows_f32 f32 f32 2 1 logsoftmax" "rows_bf16 bf16 bf16 2 1 logsoftmax"
+  "rows_f16 f16 f16 2 1 logsoftmax" "rows_f64 f64 f64 2 1 logsoftmax"
+  "rows_f16_to_f32 f16 f32 2 1 logsoftmax"
+  "mid_f32 f32 f32 3 1 logsoftmax" "mid_bf16 bf16 bf16 3 1 logsoftmax"
+  "first_f32 f32 f32 3 0 logsoftmax" "vector_f32 f32 f32 1 0 logsoftmax"
+  "rank4_f32 f32 f32 4 2 logsoftmax"
+  "softmax_rows_f32 f32 f32 2 1 softmax" "softmax_rows_bf16 bf16 bf16 2 1 softmax"
+  "softmax_rows_f64 f64 f64 2 1 softmax" "softmax_rows_f16_to_f32 f16 f32 2 1 softmax"
+  "softmax_mid_f32 f32 f32 3 1 softmax" "softmax_mid_bf16 bf16 bf16 3 1 softmax"
 )
 for spec in "${kernels[@]}"; do
-  read -r name in_t out_t rank dim <<<"$spec"
+  read -r name in_t out_t rank dim op <<<"$spec"
   shape=$(printf '?x%.0s' $(seq "$rank"))
   cat >"$out/$name.mlir" <<MLIR
 func.func @$name(%x: tensor<${shape}${in_t}>) -> tensor<${shape}${out_t}> {
-  %y = nn.logsoftmax %x, dim = $dim : tensor<${shape}${in_t}> -> tensor<${shape}${out_t}>
+  %y = "nn.$op"(%x) <{dim = $dim : i64}> : (tensor<${shape}${in_t}>) -> tensor<${shape}${out_t}>
   return %y : tensor<${shape}${out_t}>
 }
 MLIR
   "$nn_compile" "$out/$name.mlir" --target=nvptx --emit=shared \
     ${flags[@]+"${flags[@]}"} -o "$out/lib$name.so"
-  echo "$name $in_t $out_t $rank $dim" 
+  echo "$name $in_t $out_t $rank $dim $op" 
 done >"$out/kernels.txt"
 # The differential generator's value patterns and float64 reference, for
 # run.py's pattern check.

@@ -10,8 +10,9 @@ build.sh compiled into this folder.
                              ramps, extremes; patterns.py) at lengths around
                              the warp and block strategies, against nnref.py
   python3 run.py --bench     nn-mlir vs torch.log_softmax vs torch.compile'd
-                             log_softmax vs a device-to-device copy; medians,
-                             a Markdown table on stdout
+                             log_softmax vs a device-to-device copy, then the
+                             same for nn.softmax against torch.softmax;
+                             medians, a Markdown table on stdout
 
 The kernels take the _mlir_ciface_ ABI: pointers to memref descriptors
 whose buffers are device memory (here, torch CUDA tensors); each call runs
@@ -52,7 +53,8 @@ def descriptor(tensor):
 
 class Kernel:
     def __init__(self, line):
-        self.name, self.in_t, self.out_t, rank, dim = line.split()
+        # name in-type out-type rank dim op (logsoftmax or softmax)
+        self.name, self.in_t, self.out_t, rank, dim, self.op = line.split()
         self.rank, self.dim = int(rank), int(dim)
         self.lib = ctypes.CDLL(os.path.join(HERE, "lib%s.so" % self.name))
         self.lib.nn_cuda_last_error.restype = ctypes.c_char_p
@@ -75,11 +77,18 @@ def load_kernels():
         return {k.name: k for k in map(Kernel, filter(None, f.read().splitlines()))}
 
 
+def reference(kernel, x64):
+    """The float64 result of the kernel's op on float64 values."""
+    if not x64.numel():
+        return x64
+    op = torch.softmax if kernel.op == "softmax" else torch.log_softmax
+    return op(x64, dim=kernel.dim)
+
+
 def check_one(kernel, x, label):
-    """Compares kernel(x) with float64 log-softmax of the same values."""
+    """Compares kernel(x) with the float64 op on the same values."""
     y = kernel(x).cpu().double()
-    ref = torch.log_softmax(x.cpu().double(), dim=kernel.dim) if x.numel() \
-        else x.cpu().double()
+    ref = reference(kernel, x.cpu().double())
     if kernel.out_t in ("f16", "bf16"):
         ref = ref.to(TYPES[kernel.out_t]).double()
     tol = TOLERANCE[kernel.out_t]
@@ -157,8 +166,8 @@ def check_patterns(kernels):
             x = torch.from_numpy(data).to(TYPES[k.in_t]).cuda()
             seen = x.cpu().double().numpy()
             y = k(x).cpu().double().numpy()
-            reason = nnref.compare(y, nnref.expected(seen, k.dim, k.out_t),
-                                   k.out_t)
+            want = expected(k, seen)
+            reason = nnref.compare(y, want, k.out_t)
             if not reason:
                 # One element past the allocation: the scalar kernels.
                 xu = torch.empty(x.numel() + 1, dtype=x.dtype,
@@ -167,15 +176,13 @@ def check_patterns(kernels):
                 yu = torch.empty(x.numel() + 1, dtype=TYPES[k.out_t],
                                  device=x.device)[1:].view(x.shape)
                 y = k(xu, yu).cpu().double().numpy()
-                reason = nnref.compare(y, nnref.expected(seen, k.dim, k.out_t),
-                                       k.out_t)
+                reason = nnref.compare(y, want, k.out_t)
                 reason = reason and "unaligned buffers: " + reason
             if reason:
                 failed += 1
                 d = nnref.normalize_dim(k.dim, y.ndim)
                 ys = np.moveaxis(y, d, -1).reshape(-1, n)
-                rs = np.moveaxis(nnref.expected(seen, k.dim, k.out_t), d,
-                                 -1).reshape(-1, n)
+                rs = np.moveaxis(want, d, -1).reshape(-1, n)
                 bad = [order[i] for i in range(ys.shape[0])
                        if nnref.compare(ys[i], rs[i], k.out_t)]
                 print("FAIL %s patterns n=%d shape=%s: %s (patterns: %s)" % (
@@ -186,6 +193,20 @@ def check_patterns(kernels):
             len(patterns.NAMES)))
         ok &= not failed
     return ok
+
+
+def expected(kernel, seen):
+    """nnref's float64 log-softmax of the values the kernel was given, or
+    its exp for softmax, rounded to a 16-bit result type."""
+    import numpy as np
+    import nnref
+    if kernel.op != "softmax":
+        return nnref.expected(seen, kernel.dim, kernel.out_t)
+    with np.errstate(all="ignore"):
+        ref = np.exp(nnref.logsoftmax_ref(seen, kernel.dim))
+    if kernel.out_t in ("f16", "bf16"):
+        ref = nnref.round_to(ref, kernel.out_t)
+    return ref
 
 
 def median_seconds(fn, repeats=20, inner=10):
@@ -201,12 +222,14 @@ def median_seconds(fn, repeats=20, inner=10):
     return statistics.median(times)
 
 
-def bench(kernels):
-    compiled = torch.compile(torch.log_softmax)
+def bench(kernels, op="logsoftmax"):
+    reference = torch.softmax if op == "softmax" else torch.log_softmax
+    prefix = "softmax_" if op == "softmax" else ""
+    compiled = torch.compile(reference)
     cases = [((4096, n), 1) for n in (256, 512, 1024, 2048, 4096, 8192,
                                       16384, 32768)]
     cases += [((64, 128256), 1), ((8, 1000000), 1), ((32, 1024, 128), 1)]
-    print("device: %s" % torch.cuda.get_device_name())
+    print("device: %s, %s" % (torch.cuda.get_device_name(), op))
     print("| shape | type | nn-mlir GB/s | torch GB/s | torch.compile GB/s "
           "| copy GB/s | nn/torch | nn/copy |")
     print("|---|---|---|---|---|---|---|---|")
@@ -214,12 +237,12 @@ def bench(kernels):
         for index, (shape, dim) in enumerate(cases):
             print("[%d/%d] %s %s" % (index + 1, len(cases), shape, t),
                   file=sys.stderr)
-            kernel = kernels[("rows_" if len(shape) == 2 else "mid_") + t]
+            kernel = kernels[prefix + ("rows_" if len(shape) == 2 else "mid_") + t]
             x = torch.randn(shape, device="cuda").to(TYPES[t])
             y = torch.empty_like(x)
             gb = 2 * x.numel() * x.element_size() / 1e9
             nn = median_seconds(lambda: kernel(x, y))
-            th = median_seconds(lambda: torch.log_softmax(x, dim))
+            th = median_seconds(lambda: reference(x, dim))
             tc = median_seconds(lambda: compiled(x, dim))
             cp = median_seconds(lambda: y.copy_(x))
             print("| %s | %s | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f |" % (
@@ -243,6 +266,7 @@ def main():
         print("check: %s" % ("all passed" if ok else "FAILURES"))
     if args.bench:
         bench(kernels)
+        bench(kernels, "softmax")
     return 0 if ok else 1
 
 

@@ -15,8 +15,6 @@
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -73,27 +71,8 @@ void nn::buildCPUPipeline(OpPassManager &pm,
   if (options.emitCInterface)
     pm.addPass(nn::createEmitCInterfacePass());
 
-  // Identity layouts at function boundaries: callers pass contiguous
-  // row-major buffers, which is what the C interface documents.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Folds expand_shape(collapse_shape(alloc)) back to the alloc, so that the
-  // out-parameter replaces it below.
-  pm.addPass(createCanonicalizerPass());
-
-  // Results become trailing out-parameters the caller allocates; hoisting
-  // lets the last stage write straight into them, with no copy.
-  pm.addNestedPass<func::FuncOp>(nn::createCopyDuplicateResultsPass());
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.hoistDynamicAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createCanonicalizerPass());
+  // Upstream's bufferization; results become out-parameters.
+  nn::buildBufferizeToOutParamsPipeline(pm);
 
   if (options.threads == 1) {
     pm.addPass(createForallToForLoopPass());

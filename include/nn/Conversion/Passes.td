@@ -79,9 +79,21 @@ def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
     Rewrites every function that contains `nn.logsoftmax` into a host
     function on memrefs (device buffers; results become trailing
     out-parameters written by the kernels; `llvm.emit_c_interface` set) that
-    launches one `gpu.launch` per op. The function body must consist of
+    launches kernels for each op. The function body must consist of
     `nn.logsoftmax` ops on its arguments or on each other; anything else is
-    an error. Kernels:
+    an error.
+
+    The functions are bufferized first by upstream's passes, as the CPU
+    pipeline does: `one-shot-bufferize` (identity layouts at function
+    boundaries; `nn.logsoftmax` becomes an allocation written by
+    `nn.logsoftmax_into`), `nn-copy-duplicate-results`,
+    `buffer-results-to-out-params` (allocations hoisted, so that the kernels
+    write the out-parameters directly) and the buffer deallocation pipeline.
+    Then, in the bufferized functions (and in functions given already
+    bufferized, holding `nn.logsoftmax_into`), every `nn.logsoftmax_into`
+    becomes kernel launches and `memref.alloc`, `memref.dealloc` and
+    `memref.copy` become `gpu.alloc`, `gpu.dealloc` and `gpu.memcpy`. The
+    module's other functions are left alone. Kernels:
 
     - last dim, `warp`: one warp per row, 8 rows per block, the row held in
       registers (loaded once, 128-bit accesses when both buffers are

@@ -45,11 +45,6 @@ constexpr int64_t kWarpSize = 32;
 
 bool isSync(Operation *op) { return isa<gpu::BarrierOp, gpu::ShuffleOp>(op); }
 
-/// The op of the launch body that holds `op`.
-Operation *topLevelAncestor(Block &body, Operation *op) {
-  return body.findAncestorOpInBlock(*op);
-}
-
 class LaunchEmulator {
 public:
   LaunchEmulator(gpu::LaunchOp launch) : launch(launch) {}
@@ -127,8 +122,8 @@ void LaunchEmulator::splitPhases() {
 
 void LaunchEmulator::findCrossingValues() {
   Block &body = launch.getBody().front();
-  for (auto [phase, ops] : llvm::enumerate(phases))
-    for (Operation *op : ops)
+  for (size_t phase = 0; phase < phases.size(); ++phase)
+    for (Operation *op : phases[phase])
       op->walk([&](Operation *nested) {
         for (Value operand : nested->getOperands()) {
           Operation *def = operand.getDefiningOp();

@@ -31,6 +31,21 @@
 
 namespace mlir::nn::gpu_kernels {
 
+/// Emits `then` inside `scf.if (cond)`, and `otherwise`, when given, in its
+/// else branch; the builder's insertion point is restored after it.
+inline void emitIf(OpBuilder &b, Location loc, Value cond,
+                   llvm::function_ref<void()> then,
+                   llvm::function_ref<void()> otherwise = nullptr) {
+  auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/!!otherwise);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  then();
+  if (!otherwise)
+    return;
+  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  otherwise();
+}
+
 /// The arithmetic of the kernels, on `acc` scalars or vectors of `acc`.
 struct Emitter {
   OpBuilder &b;
@@ -62,6 +77,29 @@ struct Emitter {
       return math::ExpOp::create(b, loc, d);
     Value scaled = mul(d, constant(d.getType(), M_LOG2E));
     return math::Exp2Op::create(b, loc, scaled, arith::FastMathFlags::afn);
+  }
+  /// What the write pass takes from a slice's sum `s`: log(s) for
+  /// log-softmax, 1 / s for softmax.
+  Value finishSum(SoftmaxKind kind, Value s) {
+    if (kind == SoftmaxKind::LogSoftmax)
+      return math::LogOp::create(b, loc, s);
+    if (kind == SoftmaxKind::LogSoftmaxGrad)
+      return s;
+    return arith::DivFOp::create(b, loc, constant(s.getType(), 1.0), s);
+  }
+  /// The result for `x` (scalar or vector) from the slice's `reference` and
+  /// finished sum, both of x's type: (x - reference) - finished, or
+  /// exp(x - reference) * finished; for the gradient `reference` is the
+  /// element's y, and the result x - exp(y) * finished. That exp is
+  /// math.exp, not the approximation: its error goes straight into the
+  /// result.
+  Value normalize(SoftmaxKind kind, Value x, Value reference, Value finished) {
+    if (kind == SoftmaxKind::LogSoftmaxGrad)
+      return sub(x, mul(math::ExpOp::create(b, loc, reference), finished));
+    Value d = sub(x, reference);
+    if (kind == SoftmaxKind::LogSoftmax)
+      return sub(d, finished);
+    return mul(math::ExpOp::create(b, loc, d), finished);
   }
   /// The reference maximum: `m`, or 0 when it is -inf.
   Value safeMax(Value m) {
@@ -179,10 +217,7 @@ struct Emitter {
     return ifOp.getResult(0);
   }
   void ifThen(Value cond, llvm::function_ref<void()> then) {
-    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    then();
+    emitIf(b, loc, cond, then);
   }
 
   /// `width` elements from `buffer[i]`, widened. With `width` > 1 the

@@ -105,16 +105,17 @@ struct OnChipRow {
   Value source;
 
   /// The row's layout over the threads, its values loaded into registers
-  /// if `hold` (else store() loads each right before writing it).
+  /// if `hold` (else store() loads each right before writing it). Places
+  /// past the row hold `padding`: -inf for a maximum, 0 for a plain sum.
   static OnChipRow load(Emitter &e, Value buffer, Value base, Value n,
                         Value t, int64_t threads, int64_t vectorsPerThread,
-                        int64_t width, bool hold = true) {
+                        int64_t width, bool hold = true,
+                        double padding = -INFINITY) {
     OnChipRow r;
     r.width = width;
     r.source = buffer;
     r.split = RowSplit::get(e, base, n, width);
-    Value negInfVector =
-        e.constant(VectorType::get({width}, e.acc), -INFINITY);
+    Value negInfVector = e.constant(VectorType::get({width}, e.acc), padding);
     std::optional<int64_t> staticVectors =
         getConstantIntValue(r.split.vectors);
     for (int64_t c = 0; c < vectorsPerThread; ++c) {
@@ -139,7 +140,7 @@ struct OnChipRow {
           negInfVector));
     }
     if (r.split.edges) {
-      Value negInf = e.constant(e.acc, -INFINITY);
+      Value negInf = e.constant(e.acc, padding);
       r.inHead = e.cmp(arith::CmpIPredicate::ult, t, r.split.head);
       r.inTail = e.cmp(arith::CmpIPredicate::ult, t, r.split.tail);
       if (!hold)
@@ -156,18 +157,28 @@ struct OnChipRow {
     return r;
   }
 
+  /// This thread's held values combined: lane-wise with `combine`, across
+  /// the lanes with `kind`, then with the head and tail.
+  Value combineHeld(Emitter &e, llvm::function_ref<Value(Value, Value)> combine,
+                    vector::CombiningKind kind) {
+    Value v = values[0];
+    for (Value next : llvm::drop_begin(values))
+      v = combine(v, next);
+    Value x = e.reduce(kind, v);
+    if (split.edges)
+      x = combine(combine(x, headValue), tailValue);
+    return x;
+  }
+
   struct Reduced {
     Value max, reference, sum;
   };
   /// The maximum of the row (reduced over the group), then the sum of
   /// exp(x - reference), reference = safeMax(maximum): one exp per element.
   Reduced maxAndSum(Emitter &e, Value t, Value sharedMax, Value sharedSum) {
-    Value maxVector = values[0];
-    for (Value v : llvm::drop_begin(values))
-      maxVector = e.max(maxVector, v);
-    Value m = e.reduce(vector::CombiningKind::MAXIMUMF, maxVector);
-    if (split.edges)
-      m = e.max(e.max(m, headValue), tailValue);
+    Value m = combineHeld(
+        e, [&](Value x, Value y) { return e.max(x, y); },
+        vector::CombiningKind::MAXIMUMF);
     m = e.groupReduce(m, /*isMax=*/true, t, sharedMax);
     Value reference = e.safeMax(m);
     Value referenceVector = e.splat(reference, values[0].getType());
@@ -184,16 +195,29 @@ struct OnChipRow {
     return {m, reference, s};
   }
 
-  /// Writes (x - reference) - logSum for every element held.
-  void store(Emitter &e, Value buffer, Value t, Value reference,
-             Value logSum) {
+  /// The sum of the row's values (loaded with padding 0), reduced over
+  /// the group: nn.logsoftmax_grad's sum(g).
+  Value sum(Emitter &e, Value t, Value sharedSum) {
+    Value s = combineHeld(
+        e, [&](Value x, Value y) { return e.add(x, y); },
+        vector::CombiningKind::ADD);
+    return e.groupReduce(s, /*isMax=*/false, t, sharedSum);
+  }
+
+  /// Writes the result for every element held, from the row's reference
+  /// and finished sum (Emitter::finishSum). For the gradient, each
+  /// element's reference is its y, read from `aux` at the same place.
+  void store(Emitter &e, SoftmaxKind kind, Value buffer, Value t,
+             Value reference, Value finished, Value aux = {}) {
     Type vectorType = VectorType::get({width}, e.acc);
-    Value referenceVector = e.splat(reference, vectorType);
-    Value logSumVector = e.splat(logSum, vectorType);
+    Value referenceVector = aux ? Value() : e.splat(reference, vectorType);
+    Value finishedVector = e.splat(finished, vectorType);
     for (auto [held, ok, offset] : llvm::zip(values, valid, offsets)) {
       auto write = [&, held = held, offset = offset] {
         Value v = held ? held : e.loadVector(source, offset, width);
-        e.storeVector(e.sub(e.sub(v, referenceVector), logSumVector), buffer,
+        Value other =
+            aux ? e.loadVector(aux, offset, width) : referenceVector;
+        e.storeVector(e.normalize(kind, v, other, finishedVector), buffer,
                       offset, width);
       };
       if (ok)
@@ -205,7 +229,8 @@ struct OnChipRow {
       return;
     auto scalar = [&](Value held, Value index) {
       Value x = held ? held : e.loadScalar(source, index);
-      e.storeScalar(e.sub(e.sub(x, reference), logSum), buffer, index);
+      Value other = aux ? e.loadScalar(aux, index) : reference;
+      e.storeScalar(e.normalize(kind, x, other, finished), buffer, index);
     };
     e.ifThen(inHead, [&] { scalar(headValue, e.addi(split.base, t)); });
     e.ifThen(inTail, [&] { scalar(tailValue, e.addi(split.tailStart, t)); });
@@ -251,17 +276,27 @@ void mlir::nn::gpu_kernels::emitRowsOnChip(KernelContext &k, Value rows,
   // every lane reaches every shuffle.
   Value active = e.cmp(arith::CmpIPredicate::ult, row, rows);
   Value clamped = e.minui(row, e.subi(rows, e.index(1)));
+  bool grad = k.kind == SoftmaxKind::LogSoftmaxGrad;
   OnChipRow r = OnChipRow::load(e, k.in, e.muli(clamped, n), n, t,
-                                threadsPerRow, vectorsPerThread, width);
+                                threadsPerRow, vectorsPerThread, width,
+                                /*hold=*/true, grad ? 0.0 : -INFINITY);
   Value sharedMax, sharedSum;
   if (wholeBlock) {
     sharedMax = launch.getWorkgroupAttributions()[0];
     sharedSum = launch.getWorkgroupAttributions()[1];
   }
+  if (grad) {
+    Value s = r.sum(e, t, sharedSum);
+    e.ifThen(active,
+             [&] { r.store(e, k.kind, k.out, t, Value(), s, k.aux); });
+    gpu::TerminatorOp::create(b, loc);
+    return;
+  }
   OnChipRow::Reduced reduced = r.maxAndSum(e, t, sharedMax, sharedSum);
-  Value logSum = math::LogOp::create(b, loc, reduced.sum);
-  e.ifThen(active,
-           [&] { r.store(e, k.out, t, reduced.reference, logSum); });
+  Value finished = e.finishSum(k.kind, reduced.sum);
+  e.ifThen(active, [&] {
+    r.store(e, k.kind, k.out, t, reduced.reference, finished);
+  });
   gpu::TerminatorOp::create(b, loc);
 }
 
@@ -292,15 +327,26 @@ void mlir::nn::gpu_kernels::emitSplitRows(KernelContext &k, Value rows,
     return g;
   };
 
+  // Both launches: a block per (row, segment); `body` fills the launch,
+  // given it, the thread and the segment.
+  auto launchSegments =
+      [&](StringRef kind,
+          llvm::function_ref<void(gpu::LaunchOp, Value, const Segment &)>
+              body) {
+        auto launch =
+            createLaunch(k, grid, kBlockThreads, 1,
+                         k.name + "_split_" + kind.str() + widthSuffix(width),
+                         workgroup);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(&launch.getBody().front());
+        Value t = launch.getThreadIds().x;
+        body(launch, t, segmentOf(launch));
+        gpu::TerminatorOp::create(b, loc);
+      };
+
   // The segments' (maximum, sum against its safe maximum), in `partials`.
-  {
-    auto launch = createLaunch(k, grid, kBlockThreads, 1,
-                               k.name + "_split_partials" + widthSuffix(width),
-                               workgroup);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&launch.getBody().front());
-    Value t = launch.getThreadIds().x;
-    Segment g = segmentOf(launch);
+  launchSegments("partials", [&](gpu::LaunchOp launch, Value t,
+                                 const Segment &g) {
     OnChipRow r = OnChipRow::load(e, k.in, g.base, g.length, t,
                                   kBlockThreads, vectorsPerThread, width);
     OnChipRow::Reduced reduced =
@@ -312,70 +358,141 @@ void mlir::nn::gpu_kernels::emitSplitRows(KernelContext &k, Value rows,
       memref::StoreOp::create(b, loc, reduced.sum, partials,
                               e.addi(slot, e.index(1)));
     });
-    gpu::TerminatorOp::create(b, loc);
-  }
+  });
 
   // Every block of a row combines the row's partials (the maximum first,
   // then the sums rescaled to it), then writes its segment.
-  auto launch = createLaunch(k, grid, kBlockThreads, 1,
-                             k.name + "_split_write" + widthSuffix(width),
-                             workgroup);
+  launchSegments("write", [&](gpu::LaunchOp launch, Value t,
+                              const Segment &g) {
+    Value first = e.muli(g.row, segments);
+    Value step = e.index(kBlockThreads);
+    auto partialMax = [&](Value j) {
+      return memref::LoadOp::create(
+          b, loc, partials, e.muli(e.addi(first, j), e.index(2)));
+    };
+    auto maxLoop = scf::ForOp::create(b, loc, t, segments, step,
+                                      ValueRange{e.constant(k.acc, -INFINITY)});
+    {
+      OpBuilder::InsertionGuard bodyGuard(b);
+      b.setInsertionPointToStart(maxLoop.getBody());
+      scf::YieldOp::create(
+          b, loc,
+          e.max(maxLoop.getRegionIterArgs()[0],
+                partialMax(maxLoop.getInductionVar())));
+    }
+    Value m = e.groupReduce(maxLoop.getResult(0), /*isMax=*/true, t,
+                            launch.getWorkgroupAttributions()[0]);
+    Value reference = e.safeMax(m);
+    auto sumLoop = scf::ForOp::create(b, loc, t, segments, step,
+                                      ValueRange{e.constant(k.acc, 0.0)});
+    {
+      OpBuilder::InsertionGuard bodyGuard(b);
+      b.setInsertionPointToStart(sumLoop.getBody());
+      Value j = sumLoop.getInductionVar();
+      Value sum = memref::LoadOp::create(
+          b, loc, partials,
+          e.addi(e.muli(e.addi(first, j), e.index(2)), e.index(1)));
+      // The segment's sum was taken against its own safe maximum.
+      Value scaled =
+          e.mul(sum, e.exp(e.sub(e.safeMax(partialMax(j)), reference)));
+      scf::YieldOp::create(b, loc,
+                           e.add(sumLoop.getRegionIterArgs()[0], scaled));
+    }
+    Value s = e.groupReduce(sumLoop.getResult(0), /*isMax=*/false, t,
+                            launch.getWorkgroupAttributions()[1]);
+    Value finished = e.finishSum(k.kind, s);
+    // f64 holds the segment only to write it: ptxas spilled 16 bytes at 40
+    // registers with f64 accumulation (sm_90); f32 spilled 4 without holding
+    // (sm_80). Each keeps the form that did not spill.
+    OnChipRow r = OnChipRow::load(e, k.in, g.base, g.length, t, kBlockThreads,
+                                  vectorsPerThread, width,
+                                  /*hold=*/!k.acc.isF64());
+    r.store(e, k.kind, k.out, t, reference, finished);
+  });
+}
+
+namespace {
+/// nn.logsoftmax_grad's streamed rows: a block per row sums g (per thread
+/// over its vectors, then over the block), then reads g and y again to
+/// write g - exp(y) * sum.
+void emitStreamedGradRows(KernelContext &k, Value rows, Value n,
+                          int64_t width) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Emitter e{b, loc, k.acc};
+  auto launch = createLaunch(k, rows, kBlockThreads, 1,
+                             k.name + "_streamed_rows" + widthSuffix(width),
+                             TypeRange{sharedSlots(k)});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
+
   Value t = launch.getThreadIds().x;
-  Segment g = segmentOf(launch);
-  Value first = e.muli(g.row, segments);
+  RowSplit split =
+      RowSplit::get(e, e.muli(launch.getBlockIds().x, n), n, width);
+  auto vectorType = VectorType::get({width}, k.acc);
   Value step = e.index(kBlockThreads);
-  auto partialMax = [&](Value j) {
-    return memref::LoadOp::create(
-        b, loc, partials, e.muli(e.addi(first, j), e.index(2)));
+  auto bodyOffset = [&](Value j) {
+    return e.addi(split.bodyStart, e.muli(j, e.index(width)));
   };
-  auto maxLoop = scf::ForOp::create(b, loc, t, segments, step,
-                                    ValueRange{e.constant(k.acc, -INFINITY)});
+  auto loop = scf::ForOp::create(b, loc, t, split.vectors, step,
+                                 ValueRange{e.constant(vectorType, 0.0)});
   {
     OpBuilder::InsertionGuard bodyGuard(b);
-    b.setInsertionPointToStart(maxLoop.getBody());
-    scf::YieldOp::create(
-        b, loc,
-        e.max(maxLoop.getRegionIterArgs()[0],
-              partialMax(maxLoop.getInductionVar())));
+    b.setInsertionPointToStart(loop.getBody());
+    Value g = e.loadVector(k.in, bodyOffset(loop.getInductionVar()), width);
+    scf::YieldOp::create(b, loc, e.add(loop.getRegionIterArgs()[0], g));
   }
-  Value m = e.groupReduce(maxLoop.getResult(0), /*isMax=*/true, t,
-                          launch.getWorkgroupAttributions()[0]);
-  Value reference = e.safeMax(m);
-  auto sumLoop = scf::ForOp::create(b, loc, t, segments, step,
-                                    ValueRange{e.constant(k.acc, 0.0)});
+  Value s = e.reduce(vector::CombiningKind::ADD, loop.getResult(0));
+  Value inHead, inTail;
+  if (split.edges) {
+    Value zero = e.constant(k.acc, 0.0);
+    inHead = e.cmp(arith::CmpIPredicate::ult, t, split.head);
+    inTail = e.cmp(arith::CmpIPredicate::ult, t, split.tail);
+    for (auto [inside, start] : {std::make_pair(inHead, split.base),
+                                 std::make_pair(inTail, split.tailStart)})
+      s = e.add(s, e.ifElse(
+                       inside,
+                       [&, start = start] {
+                         return e.loadScalar(k.in, e.addi(start, t));
+                       },
+                       zero));
+  }
+  s = e.groupReduce(s, /*isMax=*/false, t,
+                    launch.getWorkgroupAttributions()[0]);
+
+  // The second read: g - exp(y) * sum.
+  auto write = scf::ForOp::create(b, loc, t, split.vectors, step);
   {
     OpBuilder::InsertionGuard bodyGuard(b);
-    b.setInsertionPointToStart(sumLoop.getBody());
-    Value j = sumLoop.getInductionVar();
-    Value sum = memref::LoadOp::create(
-        b, loc, partials,
-        e.addi(e.muli(e.addi(first, j), e.index(2)), e.index(1)));
-    // The segment's sum was taken against its own safe maximum.
-    Value scaled =
-        e.mul(sum, e.exp(e.sub(e.safeMax(partialMax(j)), reference)));
-    scf::YieldOp::create(b, loc,
-                         e.add(sumLoop.getRegionIterArgs()[0], scaled));
+    b.setInsertionPointToStart(write.getBody());
+    Value offset = bodyOffset(write.getInductionVar());
+    e.storeVector(e.normalize(k.kind, e.loadVector(k.in, offset, width),
+                              e.loadVector(k.aux, offset, width),
+                              e.splat(s, vectorType)),
+                  k.out, offset, width);
   }
-  Value s = e.groupReduce(sumLoop.getResult(0), /*isMax=*/false, t,
-                          launch.getWorkgroupAttributions()[1]);
-  Value logSum = math::LogOp::create(b, loc, s);
-  // f64 holds the segment only to write it: ptxas spilled 16 bytes at 40
-  // registers with f64 accumulation (sm_90); f32 spilled 4 without holding
-  // (sm_80). Each keeps the form that did not spill.
-  OnChipRow r = OnChipRow::load(e, k.in, g.base, g.length, t, kBlockThreads,
-                                vectorsPerThread, width,
-                                /*hold=*/!k.acc.isF64());
-  r.store(e, k.out, t, reference, logSum);
+  if (split.edges) {
+    for (auto [inside, start] : {std::make_pair(inHead, split.base),
+                                 std::make_pair(inTail, split.tailStart)}) {
+      e.ifThen(inside, [&, start = start] {
+        Value i = e.addi(start, t);
+        e.storeScalar(e.normalize(k.kind, e.loadScalar(k.in, i),
+                                  e.loadScalar(k.aux, i), s),
+                      k.out, i);
+      });
+    }
+  }
   gpu::TerminatorOp::create(b, loc);
 }
+} // namespace
 
 void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
                                              Value n, int64_t width) {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   Emitter e{b, loc, k.acc};
+  if (k.kind == SoftmaxKind::LogSoftmaxGrad)
+    return emitStreamedGradRows(k, rows, n, width);
   SmallVector<Type> workgroup(2, sharedSlots(k));
   auto launch = createLaunch(k, rows, kBlockThreads, 1,
                              k.name + "_streamed_rows" + widthSuffix(width),
@@ -431,9 +548,9 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
   Value reference = e.safeMax(blockMax);
   Value s = e.groupReduce(e.sumAgainst(state, reference), /*isMax=*/false, t,
                           launch.getWorkgroupAttributions()[1]);
-  Value logSum = math::LogOp::create(b, loc, s);
+  Value finished = e.finishSum(k.kind, s);
 
-  // The second read: (x - max) - log(sum).
+  // The second read: (x - max) - log(sum), or exp(x - max) / sum.
   auto write = scf::ForOp::create(b, loc, t, split.vectors, step);
   {
     OpBuilder::InsertionGuard bodyGuard(b);
@@ -441,8 +558,8 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
     Value offset = e.addi(split.bodyStart,
                           e.muli(write.getInductionVar(), e.index(width)));
     Value v = e.loadVector(k.in, offset, width);
-    e.storeVector(e.sub(e.sub(v, e.splat(reference, vectorType)),
-                        e.splat(logSum, vectorType)),
+    e.storeVector(e.normalize(k.kind, v, e.splat(reference, vectorType),
+                              e.splat(finished, vectorType)),
                   k.out, offset, width);
   }
   if (split.edges) {
@@ -451,8 +568,9 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
           std::make_pair(inTail, split.tailStart)}) {
       e.ifThen(inside, [&, start = start] {
         Value i = e.addi(start, t);
-        e.storeScalar(e.sub(e.sub(e.loadScalar(k.in, i), reference), logSum),
-                      k.out, i);
+        e.storeScalar(
+            e.normalize(k.kind, e.loadScalar(k.in, i), reference, finished),
+            k.out, i);
       });
     }
   }
@@ -479,9 +597,32 @@ void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
     Value column = e.muli(e.remui(group, groupsPerOuter), e.index(width));
     Value base = e.addi(
         e.muli(e.muli(e.divui(group, groupsPerOuter), n), inner), column);
-    // The online (max, sum) down the columns, one state per lane.
     Type type = VectorType::get({width}, k.acc);
     Value zero = e.index(0), one = e.index(1);
+    auto at = [&](Value j) { return e.addi(base, e.muli(j, inner)); };
+    if (k.kind == SoftmaxKind::LogSoftmaxGrad) {
+      // sum(g) down the columns, one per lane, then g - exp(y) * sum.
+      auto sum = scf::ForOp::create(b, loc, zero, n, one,
+                                    ValueRange{e.constant(type, 0.0)});
+      {
+        OpBuilder::InsertionGuard bodyGuard(b);
+        b.setInsertionPointToStart(sum.getBody());
+        scf::YieldOp::create(
+            b, loc,
+            e.add(sum.getRegionIterArgs()[0],
+                  e.loadVector(k.in, at(sum.getInductionVar()), width)));
+      }
+      auto write = scf::ForOp::create(b, loc, zero, n, one);
+      OpBuilder::InsertionGuard bodyGuard(b);
+      b.setInsertionPointToStart(write.getBody());
+      Value i = at(write.getInductionVar());
+      e.storeVector(e.normalize(k.kind, e.loadVector(k.in, i, width),
+                                e.loadVector(k.aux, i, width),
+                                sum.getResult(0)),
+                    k.out, i, width);
+      return;
+    }
+    // The online (max, sum) down the columns, one state per lane.
     Emitter::Lagged initial = e.initialLagged(type);
     auto loop =
         scf::ForOp::create(b, loc, zero, n, one,
@@ -501,13 +642,13 @@ void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
     Emitter::Lagged state{loop.getResult(0), loop.getResult(1),
                           loop.getResult(2), loop.getResult(3)};
     Value reference = e.safeMax(state.m);
-    Value logSum =
-        math::LogOp::create(b, loc, e.sumAgainst(state, reference));
+    Value finished = e.finishSum(k.kind, e.sumAgainst(state, reference));
     auto write = scf::ForOp::create(b, loc, zero, n, one);
     OpBuilder::InsertionGuard bodyGuard(b);
     b.setInsertionPointToStart(write.getBody());
     Value i = e.addi(base, e.muli(write.getInductionVar(), inner));
-    e.storeVector(e.sub(e.sub(e.loadVector(k.in, i, width), reference), logSum),
+    e.storeVector(e.normalize(k.kind, e.loadVector(k.in, i, width), reference,
+                              finished),
                   k.out, i, width);
   });
   gpu::TerminatorOp::create(b, loc);

@@ -1,7 +1,8 @@
 //===- LogSoftmaxKernels.h - The GPU kernels of nn.logsoftmax ---*- C++ -*-===//
 //
 // Private to NNToGPU. Each function emits one `gpu.launch` on flat (1-D)
-// device buffers at the builder's insertion point, on the host side.
+// device buffers at the builder's insertion point, on the host side. The
+// same kernels write nn.softmax, with another last step (SoftmaxKind).
 //
 // Synchronising ops (gpu.barrier, gpu.shuffle) are emitted only directly in
 // the launch body, never under scf.if or scf.for: rows past the end are
@@ -16,6 +17,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "nn/Conversion/NNToGPU/NNToGPU.h"
 
 #include <string>
 
@@ -25,6 +27,18 @@ namespace mlir::nn::gpu_kernels {
 constexpr int64_t kWarpSize = 32;
 /// Threads of every block.
 constexpr int64_t kBlockThreads = 256;
+
+/// What the kernels write for an element x of a slice with maximum m (0
+/// when it is -inf) and sum s of exp(x - m).
+enum class SoftmaxKind {
+  /// (x - m) - log(s): nn.logsoftmax.
+  LogSoftmax,
+  /// exp(x - m) * (1 / s): nn.softmax.
+  Softmax,
+  /// g - exp(y) * sum(g) for g in `in` and y in `aux`, with no maximum (the
+  /// sum is of g itself): nn.logsoftmax_grad.
+  LogSoftmaxGrad,
+};
 
 /// What every kernel of one op shares.
 struct KernelContext {
@@ -36,6 +50,10 @@ struct KernelContext {
   FloatType acc;
   /// The kernels' names start with this, e.g. `main_0`.
   std::string name;
+  SoftmaxKind kind = SoftmaxKind::LogSoftmax;
+  /// The flat buffer read beside `in` when writing: nn.logsoftmax_grad's
+  /// `output`; null for the other kinds.
+  Value aux = {};
 };
 
 /// The elements of `input` one vector access moves: 128 bits (4 f32, 8
@@ -78,6 +96,18 @@ void emitStreamedRows(KernelContext &k, Value rows, Value n, int64_t width);
 /// 16-byte aligned.
 void emitColumns(KernelContext &k, Value outer, Value n, Value inner,
                  int64_t width);
+
+/// Launches the kernels that write the log-softmax (softmax, or log-softmax
+/// gradient, as `kind` says) of `in` along `dim` into `out` (identity-layout
+/// device buffers of any rank; `aux`, of `in`'s shape, only for the
+/// gradient), choosing among the kernels above at compile time where the
+/// shape is static and at run time otherwise (LowerLogSoftmaxToGPU.cpp).
+/// Kernel names start with `name`. The gradient has no split rows (its long
+/// rows are streamed).
+void emitSoftmaxKernels(OpBuilder &b, Location loc, SoftmaxKind kind, Value in,
+                        Value out, int64_t dim,
+                        const GPUKernelOptions &options, std::string name,
+                        Value aux = {});
 
 } // namespace mlir::nn::gpu_kernels
 

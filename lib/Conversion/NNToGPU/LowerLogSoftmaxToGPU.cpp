@@ -1,14 +1,15 @@
 //===- LowerLogSoftmaxToGPU.cpp - nn.logsoftmax as GPU kernels ------------===//
 //
-// Each nn.logsoftmax becomes kernel launches on device buffers (the kernels
-// are in LogSoftmaxKernels.cpp). This file chooses among them, at compile
-// time for static row lengths and at run time for dynamic ones and for the
-// buffers' alignment, and rewrites the function around them.
+// Each nn.logsoftmax_into becomes kernel launches on device buffers (the
+// kernels are in LogSoftmaxKernels.cpp). This file chooses among them, at
+// compile time for static row lengths and at run time for dynamic ones and
+// for the buffers' alignment.
 //
 //===----------------------------------------------------------------------===//
 
 #include "nn/Conversion/NNToGPU/NNToGPU.h"
 
+#include "KernelEmitter.h"
 #include "LogSoftmaxKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,16 +20,11 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
-#include "nn/Conversion/Passes.h"
 #include "nn/Dialect/NN/IR/NNOps.h"
 
-namespace mlir::nn {
-#define GEN_PASS_DEF_CONVERTNNTOGPUPASS
-#include "nn/Conversion/Passes.h.inc"
-} // namespace mlir::nn
-
 using namespace mlir;
-namespace gpu_kernels = mlir::nn::gpu_kernels;
+using namespace mlir::nn;
+using gpu_kernels::emitIf;
 
 namespace {
 
@@ -49,20 +45,6 @@ Value flatten(OpBuilder &b, Location loc, Value buffer) {
                                          ArrayRef<ReassociationIndices>{all});
 }
 
-/// Runs `then` inside `if (cond)`, and `otherwise` in its else branch.
-void emitIf(OpBuilder &b, Location loc, Value cond,
-            llvm::function_ref<void()> then,
-            llvm::function_ref<void()> otherwise = nullptr) {
-  auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/!!otherwise);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-  then();
-  if (!otherwise)
-    return;
-  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-  otherwise();
-}
-
 /// Whether `buffer` starts on a 16-byte boundary, at run time.
 Value isAligned16(OpBuilder &b, Location loc, Value buffer) {
   Value address =
@@ -73,13 +55,24 @@ Value isAligned16(OpBuilder &b, Location loc, Value buffer) {
                                arith::ConstantIndexOp::create(b, loc, 0));
 }
 
-/// Emits `kernel(width)` with 128-bit accesses when both buffers are
+/// Whether every buffer of the kernels (`in`, `out` and `aux`) starts on
+/// 16 bytes, at run time.
+Value buffersAligned16(OpBuilder &b, Location loc,
+                       const gpu_kernels::KernelContext &k) {
+  Value aligned = arith::AndIOp::create(b, loc, isAligned16(b, loc, k.in),
+                                        isAligned16(b, loc, k.out));
+  if (k.aux)
+    aligned = arith::AndIOp::create(b, loc, aligned,
+                                    isAligned16(b, loc, k.aux));
+  return aligned;
+}
+
+/// Emits `kernel(width)` with 128-bit accesses when all buffers are
 /// 16-byte aligned, else `kernel(1)`: the choice is made per call.
 void emitVectorOrScalar(OpBuilder &b, Location loc,
                         gpu_kernels::KernelContext &k, Type inputElement,
                         llvm::function_ref<void(int64_t)> kernel) {
-  Value aligned = arith::AndIOp::create(b, loc, isAligned16(b, loc, k.in),
-                                        isAligned16(b, loc, k.out));
+  Value aligned = buffersAligned16(b, loc, k);
   emitIf(
       b, loc, aligned,
       [&] { kernel(gpu_kernels::vectorWidthFor(inputElement, k.acc)); },
@@ -125,10 +118,16 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
 
   auto onChip = [&](const Tier &tier, int64_t length) {
     int64_t elements = llvm::divideCeil(length, tier.threadsPerRow);
-    emitVectorOrScalar(b, loc, k, inputElement, [&](int64_t width) {
+    auto rowsOnChip = [&](int64_t width) {
       gpu_kernels::emitRowsOnChip(k, rows, n, tier.threadsPerRow,
                                   llvm::divideCeil(elements, width), width);
-    });
+    };
+    // The f64 gradient's rows take 64-bit accesses: with 128-bit ones its
+    // block kernels spilled 24 bytes (ptxas, sm_90; holding 4 elements per
+    // thread instead of 8, 72).
+    if (k.acc.isF64() && k.kind == gpu_kernels::SoftmaxKind::LogSoftmaxGrad)
+      return rowsOnChip(1);
+    emitVectorOrScalar(b, loc, k, inputElement, rowsOnChip);
   };
   auto streamed = [&] {
     emitVectorOrScalar(b, loc, k, inputElement, [&](int64_t width) {
@@ -137,8 +136,15 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
   };
   // Segments of maxElements per thread of a 256-thread block; the partials
   // live in a device temporary for the two launches.
+  // f64 softmax writes a segment through libdevice's exp inlined per
+  // element: at 8 elements per thread the write launch spilled 24 bytes
+  // (ptxas, sm_90); half the segment does not.
+  int64_t splitElements =
+      k.acc.isF64() && k.kind == gpu_kernels::SoftmaxKind::Softmax
+          ? maxElements / 2
+          : maxElements;
   auto splitRows = [&] {
-    int64_t segment = gpu_kernels::kBlockThreads * maxElements;
+    int64_t segment = gpu_kernels::kBlockThreads * splitElements;
     Value segments = arith::CeilDivUIOp::create(
         b, loc, n, arith::ConstantIndexOp::create(b, loc, segment));
     Value count = arith::MulIOp::create(
@@ -152,7 +158,7 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
             .getMemref();
     emitVectorOrScalar(b, loc, k, inputElement, [&](int64_t width) {
       gpu_kernels::emitSplitRows(k, rows, n,
-                                 llvm::divideCeil(maxElements, width), width,
+                                 llvm::divideCeil(splitElements, width), width,
                                  partials);
     });
     gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
@@ -189,6 +195,9 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
   // so that the grid fills the GPU; many are held by a wide block or
   // streamed, a block per row.
   auto longRows = [&] {
+    // The gradient has no split kernels: its long rows are streamed.
+    if (k.kind == gpu_kernels::SoftmaxKind::LogSoftmaxGrad)
+      return strategy == GPURowStrategy::BlockPerRow ? manyRows() : streamed();
     if (strategy == GPURowStrategy::Split)
       return splitRows();
     if (strategy == GPURowStrategy::BlockPerRow)
@@ -238,8 +247,7 @@ void emitColumnKernels(OpBuilder &b, Location loc,
   std::optional<int64_t> staticInner = getConstantIntValue(inner);
   if (staticInner && *staticInner % width != 0)
     return scalar();
-  Value aligned = arith::AndIOp::create(b, loc, isAligned16(b, loc, k.in),
-                                        isAligned16(b, loc, k.out));
+  Value aligned = buffersAligned16(b, loc, k);
   if (!staticInner) {
     Value fits = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::eq,
@@ -253,10 +261,13 @@ void emitColumnKernels(OpBuilder &b, Location loc,
       [&] { gpu_kernels::emitColumns(k, outer, n, inner, width); }, scalar);
 }
 
-/// Launches the kernel computing log-softmax of `in` along `dim` into `out`.
-void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
-                    int64_t dim, const nn::GPUKernelOptions &options,
-                    std::string name) {
+} // namespace
+
+void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
+                                     SoftmaxKind kind, Value in, Value out,
+                                     int64_t dim,
+                                     const nn::GPUKernelOptions &options,
+                                     std::string name, Value aux) {
   auto inType = cast<MemRefType>(in.getType());
   auto resultType =
       cast<FloatType>(cast<MemRefType>(out.getType()).getElementType());
@@ -285,9 +296,14 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
   Value outer = product(0, dim);
   Value n = rank ? size(dim) : arith::ConstantIndexOp::create(b, loc, 1);
   Value inner = product(rank ? dim + 1 : 0, rank);
-  gpu_kernels::KernelContext kernels{b,           loc,
-                                    flatten(b, loc, in), flatten(b, loc, out),
-                                    acc,         std::move(name)};
+  gpu_kernels::KernelContext kernels{b,
+                                     loc,
+                                     flatten(b, loc, in),
+                                     flatten(b, loc, out),
+                                     acc,
+                                     std::move(name),
+                                     kind,
+                                     aux ? flatten(b, loc, aux) : Value()};
 
   // No launch for an empty tensor: a grid of 0 blocks is an error.
   Value total = arith::MulIOp::create(
@@ -306,137 +322,3 @@ void emitLogSoftmax(OpBuilder &b, Location loc, Value in, Value out,
                    inType.getElementType(), options);
   });
 }
-
-MemRefType toMemRef(Type type) {
-  auto tensor = cast<RankedTensorType>(type);
-  return MemRefType::get(tensor.getShape(), tensor.getElementType());
-}
-
-} // namespace
-
-LogicalResult mlir::nn::lowerFunctionToGPU(func::FuncOp func,
-                                           const GPUKernelOptions &options) {
-  // Only nn.logsoftmax on arguments or on each other, then a return.
-  if (!func.getBody().hasOneBlock())
-    return func.emitError("--nn-to-gpu: @")
-           << func.getName() << " must have a single block";
-  Block &body = func.getBody().front();
-  for (Type type : func.getArgumentTypes())
-    if (!nn::isSupportedTensorType(type))
-      return func.emitError("--nn-to-gpu: @")
-             << func.getName() << " takes " << type
-             << "; the GPU pipeline supports ranked tensors of f16, bf16, "
-                "f32 or f64";
-  for (Operation &op : body) {
-    if (isa<nn::LogSoftmaxOp, func::ReturnOp>(op))
-      continue;
-    return op.emitError("--nn-to-gpu: the GPU pipeline supports functions "
-                        "made of nn.logsoftmax ops only; found '")
-           << op.getName() << "'";
-  }
-  for (Type type : func.getResultTypes())
-    if (!nn::isSupportedTensorType(type))
-      return func.emitError("--nn-to-gpu: @")
-             << func.getName() << " returns " << type;
-
-  // The new signature: arguments, then one out-parameter per result.
-  SmallVector<Type> argTypes;
-  for (Type type : func.getArgumentTypes())
-    argTypes.push_back(toMemRef(type));
-  for (Type type : func.getResultTypes())
-    argTypes.push_back(toMemRef(type));
-  OpBuilder b(func);
-  Location loc = func.getLoc();
-  auto newFunc = func::FuncOp::create(b, loc, func.getName(),
-                                      b.getFunctionType(argTypes, TypeRange{}));
-  newFunc.setVisibility(func.getVisibility());
-  newFunc->setAttr("llvm.emit_c_interface", b.getUnitAttr());
-  Block *entry = newFunc.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-
-  IRMapping buffers;
-  for (auto [oldArg, newArg] :
-       llvm::zip(body.getArguments(), entry->getArguments()))
-    buffers.map(oldArg, newArg);
-  auto returnOp = cast<func::ReturnOp>(body.getTerminator());
-  unsigned numArgs = func.getNumArguments();
-  SmallVector<Value> temporaries;
-  unsigned opNumber = 0;
-  for (auto op : body.getOps<nn::LogSoftmaxOp>()) {
-    // The result goes straight into the first out-parameter returning it,
-    // else into a device temporary.
-    Value out;
-    for (auto [k, returned] : llvm::enumerate(returnOp.getOperands()))
-      if (returned == op.getResult()) {
-        out = entry->getArgument(numArgs + k);
-        break;
-      }
-    Value in = buffers.lookup(op.getInput());
-    if (!out) {
-      SmallVector<Value> sizes;
-      MemRefType type = toMemRef(op.getType());
-      for (int64_t i = 0; i < type.getRank(); ++i)
-        if (type.isDynamicDim(i))
-          sizes.push_back(memref::DimOp::create(b, loc, in, i));
-      out = gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
-                                 /*asyncDependencies=*/ValueRange{}, sizes,
-                                 /*symbolOperands=*/ValueRange{})
-                .getMemref();
-      temporaries.push_back(out);
-    }
-    emitLogSoftmax(b, op.getLoc(), in, out, op.getNormalizedDim(),
-                   options, (func.getName() + "_" + Twine(opNumber++)).str());
-    buffers.map(op.getResult(), out);
-  }
-  // Results not already written in place (an argument, or a value returned
-  // twice) are copied device to device.
-  for (auto [k, returned] : llvm::enumerate(returnOp.getOperands())) {
-    Value out = entry->getArgument(numArgs + k);
-    Value source = buffers.lookup(returned);
-    if (source != out)
-      gpu::MemcpyOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{}, out,
-                            source);
-  }
-  for (Value temporary : temporaries)
-    gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
-                           temporary);
-  func::ReturnOp::create(b, loc);
-  func.erase();
-  return success();
-}
-
-namespace {
-struct ConvertNNToGPUPass
-    : nn::impl::ConvertNNToGPUPassBase<ConvertNNToGPUPass> {
-  using Base::Base;
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
-    // Only nn.logsoftmax has GPU kernels so far; say so rather than leave
-    // the other ops for a later stage to trip over.
-    WalkResult unsupported = module.walk([](Operation *op) {
-      if (!isa<nn::NNDialect>(op->getDialect()) || isa<nn::LogSoftmaxOp>(op))
-        return WalkResult::advance();
-      op->emitOpError("has no GPU lowering yet; only nn.logsoftmax runs on "
-                      "the GPU (--nn-cpu-pipeline lowers every nn op)");
-      return WalkResult::interrupt();
-    });
-    if (unsupported.wasInterrupted())
-      return signalPassFailure();
-    nn::GPUKernelOptions options;
-    options.warpRowLimit = warpRowLimit;
-    options.strategy = strategy;
-    SmallVector<func::FuncOp> functions;
-    for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() &&
-          func.walk([](nn::LogSoftmaxOp) { return WalkResult::interrupt(); })
-              .wasInterrupted())
-        functions.push_back(func);
-    for (func::FuncOp func : functions)
-      if (failed(nn::lowerFunctionToGPU(func, options)))
-        return signalPassFailure();
-    if (!functions.empty())
-      module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                      UnitAttr::get(module.getContext()));
-  }
-};
-} // namespace

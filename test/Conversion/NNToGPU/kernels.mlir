@@ -290,10 +290,88 @@ func.func @chain(%x: tensor<8x100xf64>) -> (tensor<8x100xf64>, tensor<8x100xf64>
 
 // -----
 
-// Only functions made of nn.logsoftmax ops are supported on the GPU.
+// Only functions made of nn.logsoftmax, nn.softmax and nn.logsoftmax_grad
+// ops are supported on the GPU.
 func.func @other_ops(%x: tensor<8xf32>) -> tensor<8xf32> {
-  // expected-error @below {{--nn-to-gpu: the GPU pipeline supports functions made of nn.logsoftmax ops only; found 'math.exp'}}
+  // expected-error @below {{--nn-to-gpu: the GPU pipeline supports functions made of nn.logsoftmax, nn.softmax and nn.logsoftmax_grad ops only; found 'math.exp'}}
   %e = math.exp %x : tensor<8xf32>
   %y = nn.logsoftmax %e, dim = 0 : tensor<8xf32> -> tensor<8xf32>
   return %y : tensor<8xf32>
+}
+
+// -----
+
+// nn.softmax takes the same kernels with another last step: 1 / sum instead
+// of log(sum), and exp(x - max) * (1 / sum) written, with math.exp (not the
+// approximate exp2 of the sum) since its error goes into the result.
+// CHECK-LABEL: func.func @softmax_rows(
+// CHECK:         gpu.launch {{.*}} function(@softmax_rows_0_warp_per_row_v4)
+// CHECK:           math.exp2 {{.*}} fastmath<afn> : vector<4xf32>
+// CHECK:           %[[SUM:.*]] = arith.addf
+// CHECK:           %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK:           %[[INV:.*]] = arith.divf %[[ONE]], %{{.*}} : f32
+// CHECK-NOT:       math.log
+// CHECK:           %[[INVV:.*]] = vector.broadcast %[[INV]] : f32 to vector<4xf32>
+// CHECK:           %[[D:.*]] = arith.subf %{{.*}}, %{{.*}} : vector<4xf32>
+// CHECK:           %[[E:.*]] = math.exp %[[D]] : vector<4xf32>
+// CHECK:           %[[P:.*]] = arith.mulf %[[E]], %[[INVV]] : vector<4xf32>
+// CHECK:           vector.store %[[P]]
+// CHECK-LABEL: func.func @softmax_columns(
+// CHECK:         gpu.launch {{.*}} function(@softmax_columns_0_columns_v4)
+// CHECK:           arith.divf
+// CHECK:           math.exp {{.*}} : vector<4xf32>
+// CHECK:           arith.mulf
+func.func @softmax_rows(%x: tensor<64x512xf32>) -> tensor<64x512xf32> {
+  %y = "nn.softmax"(%x) <{dim = 1 : i64}> : (tensor<64x512xf32>) -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
+func.func @softmax_columns(%x: tensor<8x100x64xbf16>) -> tensor<8x100x64xf32> {
+  %y = "nn.softmax"(%x) <{dim = 1 : i64}> : (tensor<8x100x64xbf16>) -> tensor<8x100x64xf32>
+  return %y : tensor<8x100x64xf32>
+}
+
+// -----
+
+// nn.logsoftmax_grad: the row of g is held (padded with 0, not -inf), only
+// its sum is reduced (no maximum, no exp), and the write reads y beside each
+// held vector: g - exp(y) * sum. All three buffers must be 16-byte aligned
+// for the vector kernel.
+// CHECK-LABEL: func.func @grad_rows(
+// CHECK-SAME:    %[[G:[^:]*]]: memref<64x512xf32>, %[[Y:[^:]*]]: memref<64x512xf32>, %[[GX:[^:]*]]: memref<64x512xf32>)
+// CHECK-DAG:     %[[GF:.*]] = memref.collapse_shape %[[G]]
+// CHECK-DAG:     %[[YF:.*]] = memref.collapse_shape %[[Y]]
+// CHECK:         memref.extract_aligned_pointer_as_index %[[YF]]
+// CHECK:         gpu.launch {{.*}} function(@grad_rows_0_warp_per_row_v4)
+// CHECK-NOT:       arith.maximumf
+// CHECK-NOT:       math.exp2
+// CHECK:           vector.reduction <add>
+// CHECK-COUNT-4:   gpu.shuffle  xor
+// CHECK:           gpu.shuffle  xor
+// CHECK-NEXT:      %[[S:.*]] = arith.addf
+// CHECK:           scf.if
+// CHECK:             %[[SV:.*]] = vector.broadcast %[[S]] : f32 to vector<4xf32>
+// CHECK:             %[[YV:.*]] = vector.load %[[YF]][{{.*}}] {alignment = 16 : i64} : memref<32768xf32>, vector<4xf32>
+// CHECK:             %[[P:.*]] = math.exp %[[YV]] : vector<4xf32>
+// CHECK:             %[[PS:.*]] = arith.mulf %[[P]], %[[SV]] : vector<4xf32>
+// CHECK:             %[[R:.*]] = arith.subf %{{.*}}, %[[PS]] : vector<4xf32>
+// CHECK:             vector.store %[[R]]
+// CHECK:         gpu.launch {{.*}} function(@grad_rows_0_warp_per_row_v1)
+// Long rows are streamed, never split.
+// CHECK-LABEL: func.func @grad_long(
+// CHECK-NOT:     split
+// CHECK:         gpu.launch {{.*}} function(@grad_long_0_streamed_rows_v8)
+// CHECK-NOT:     split
+// CHECK-LABEL: func.func @grad_columns(
+// CHECK:         gpu.launch {{.*}} function(@grad_columns_0_columns_v2)
+func.func @grad_rows(%g: tensor<64x512xf32>, %y: tensor<64x512xf32>) -> tensor<64x512xf32> {
+  %gx = "nn.logsoftmax_grad"(%g, %y) <{dim = 1 : i64}> : (tensor<64x512xf32>, tensor<64x512xf32>) -> tensor<64x512xf32>
+  return %gx : tensor<64x512xf32>
+}
+func.func @grad_long(%g: tensor<64x128256xbf16>, %y: tensor<64x128256xbf16>) -> tensor<64x128256xbf16> {
+  %gx = "nn.logsoftmax_grad"(%g, %y) <{dim = 1 : i64}> : (tensor<64x128256xbf16>, tensor<64x128256xbf16>) -> tensor<64x128256xbf16>
+  return %gx : tensor<64x128256xbf16>
+}
+func.func @grad_columns(%g: tensor<8x100x64xf64>, %y: tensor<8x100x64xf64>) -> tensor<8x100x64xf64> {
+  %gx = "nn.logsoftmax_grad"(%g, %y) <{dim = 1 : i64}> : (tensor<8x100x64xf64>, tensor<8x100x64xf64>) -> tensor<8x100x64xf64>
+  return %gx : tensor<8x100x64xf64>
 }

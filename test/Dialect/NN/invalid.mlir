@@ -130,3 +130,68 @@ func.func @unranked_custom(%x: tensor<*xf32>) {
   %y = nn.logsoftmax %x, dim = 0 : tensor<*xf32> -> tensor<*xf32>
   return
 }
+
+// -----
+
+// nn.logsoftmax_into checks its buffers by the same rules.
+func.func @into_dim(%x: memref<4x8xf32>, %y: memref<4x8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax_into' op 'dim' is 2, but it must lie in [-2, 2) for an input of rank 2}}
+  nn.logsoftmax_into %x, dim = 2 into %y : memref<4x8xf32> into memref<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @into_shape(%x: memref<4x8xf32>, %y: memref<4x9xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax_into' op output dimension 1 has size 9, but input dimension 1 has size 8}}
+  nn.logsoftmax_into %x, dim = 1 into %y : memref<4x8xf32> into memref<4x9xf32>
+  return
+}
+
+// -----
+
+func.func @into_rank(%x: memref<4x8xf32>, %y: memref<32xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax_into' op output rank 1 differs from input rank 2}}
+  nn.logsoftmax_into %x, dim = 1 into %y : memref<4x8xf32> into memref<32xf32>
+  return
+}
+
+// -----
+
+func.func @into_narrower(%x: memref<8xf32>, %y: memref<8xf16>) {
+  // expected-error @+1 {{'nn.logsoftmax_into' op output element type 'f16' is narrower than the input element type 'f32'}}
+  nn.logsoftmax_into %x, dim = 0 into %y : memref<8xf32> into memref<8xf16>
+  return
+}
+
+// -----
+
+func.func @into_integer(%x: memref<8xi32>, %y: memref<8xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax_into' op operand #0 must be memref of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
+  nn.logsoftmax_into %x, dim = 0 into %y : memref<8xi32> into memref<8xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_into_shape(%x: memref<4x8xbf16>, %y: memref<4x8xf16>) {
+  // expected-error @+1 {{'nn.softmax_into' op output element type 'f16' must be the input element type 'bf16' or a wider float (f32 or f64)}}
+  nn.softmax_into %x, dim = 0 into %y : memref<4x8xbf16> into memref<4x8xf16>
+  return
+}
+
+// -----
+
+func.func @grad_into_dim(%g: memref<4xf32>, %y: memref<4xf32>, %gx: memref<4xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax_grad_into' op 'dim' is 1, but it must lie in [-1, 1) for an input of rank 1}}
+  nn.logsoftmax_grad_into %g, %y, dim = 1 into %gx : memref<4xf32>
+  return
+}
+
+// -----
+
+func.func @grad_into_types(%g: memref<4xf32>, %y: memref<4xf16>, %gx: memref<4xf32>) {
+  // expected-error @+1 {{'nn.logsoftmax_grad_into' op failed to verify that all of {grad_output, output, grad_input} have same type}}
+  "nn.logsoftmax_grad_into"(%g, %y, %gx) <{dim = 0 : i64}> : (memref<4xf32>, memref<4xf16>, memref<4xf32>) -> ()
+  return
+}

@@ -127,3 +127,32 @@ func.func @extra_attr(%x: tensor<8xf32>) {
   %0 = nn.logsoftmax %x, dim = 0 {nn.tag = "x"} : tensor<8xf32> -> tensor<8xf32>
   return
 }
+
+// nn.logsoftmax_into, the form on buffers, round trips too.
+// CHECK-LABEL: func.func @into_buffers
+// CHECK-SAME:    (%[[X:.*]]: memref<4x?xbf16>, %[[Y:.*]]: memref<4x?xf32>)
+// CHECK:         nn.logsoftmax_into %[[X]], dim = -1 into %[[Y]] : memref<4x?xbf16> into memref<4x?xf32>
+// GENERIC-LABEL: sym_name = "into_buffers"
+// GENERIC:         "nn.logsoftmax_into"(%{{.*}}, %{{.*}}) <{dim = -1 : i64}> : (memref<4x?xbf16>, memref<4x?xf32>) -> ()
+func.func @into_buffers(%x: memref<4x?xbf16>, %y: memref<4x?xf32>) {
+  nn.logsoftmax_into %x, dim = -1 into %y : memref<4x?xbf16> into memref<4x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @softmax_into_buffers
+// CHECK:         nn.softmax_into %{{.*}}, dim = 0 into %{{.*}} : memref<8xf16> into memref<8xf64>
+// GENERIC-LABEL: sym_name = "softmax_into_buffers"
+// GENERIC:         "nn.softmax_into"(%{{.*}}, %{{.*}}) <{dim = 0 : i64}> : (memref<8xf16>, memref<8xf64>) -> ()
+func.func @softmax_into_buffers(%x: memref<8xf16>, %y: memref<8xf64>) {
+  nn.softmax_into %x, dim = 0 into %y : memref<8xf16> into memref<8xf64>
+  return
+}
+
+// CHECK-LABEL: func.func @grad_into_buffers
+// CHECK:         nn.logsoftmax_grad_into %{{.*}}, %{{.*}}, dim = -2 into %{{.*}} : memref<3x?xf32>
+// GENERIC-LABEL: sym_name = "grad_into_buffers"
+// GENERIC:         "nn.logsoftmax_grad_into"(%{{.*}}, %{{.*}}, %{{.*}}) <{dim = -2 : i64}> : (memref<3x?xf32>, memref<3x?xf32>, memref<3x?xf32>) -> ()
+func.func @grad_into_buffers(%g: memref<3x?xf32>, %y: memref<3x?xf32>, %gx: memref<3x?xf32>) {
+  nn.logsoftmax_grad_into %g, %y, dim = -2 into %gx : memref<3x?xf32>
+  return
+}

@@ -2,8 +2,9 @@
 ///
 /// \file
 /// The GPU lowering of nn.logsoftmax: functions made of nn.logsoftmax ops
-/// become host functions on memrefs (device pointers, results as trailing
-/// out-parameters) that launch `gpu.launch` kernels.
+/// are bufferized by upstream's passes (results as trailing out-parameters)
+/// and become host functions on device buffers that launch `gpu.launch`
+/// kernels.
 ///
 //===----------------------------------------------------------------------===//
 
@@ -75,13 +76,16 @@ struct GPUKernelOptions {
   int64_t warpRowLimit = 1024;
 };
 
-/// Rewrites `func`, whose body must consist of nn.logsoftmax ops on its
-/// arguments (or on each other) and a return, into a function on memrefs
-/// with the results as trailing out-parameters, launching one kernel per
-/// op. The new function keeps the name and carries `llvm.emit_c_interface`.
-/// Returns failure, with an error at the offending op, for any other body.
-LogicalResult lowerFunctionToGPU(func::FuncOp func,
-                                 const GPUKernelOptions &options);
+/// Turns `func`, a bufferized function on memrefs, into host code launching
+/// kernels: every nn.logsoftmax_into (on identity-layout buffers) becomes
+/// `gpu.launch` ops, and memref.alloc, memref.dealloc and memref.copy become
+/// gpu.alloc, gpu.dealloc and gpu.memcpy, since every buffer here is a
+/// device buffer. The function gets `llvm.emit_c_interface`. --nn-to-gpu
+/// calls it after bufferizing functions of nn.logsoftmax ops with upstream's
+/// passes. Returns failure, with an error at the offending op, for a
+/// strided buffer.
+LogicalResult lowerBufferizedFunctionToGPU(func::FuncOp func,
+                                           const GPUKernelOptions &options);
 
 } // namespace mlir::nn
 

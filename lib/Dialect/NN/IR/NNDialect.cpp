@@ -14,4 +14,5 @@ void NNDialect::initialize() {
 #include "nn/Dialect/NN/IR/NNOps.cpp.inc"
       >();
   attachSliceOpTilingModels(getContext());
+  attachBufferizationModels(getContext());
 }

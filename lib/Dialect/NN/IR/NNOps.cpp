@@ -21,8 +21,7 @@ static int64_t dimRangeFor(int64_t rank) { return std::max<int64_t>(rank, 1); }
 /// The `dim` attribute of an op on tensors of `type`, counted from the start.
 static int64_t normalizeDim(uint64_t dimAttr, Type type) {
   auto dim = static_cast<int64_t>(dimAttr);
-  return dim < 0 ? dim + dimRangeFor(cast<RankedTensorType>(type).getRank())
-                 : dim;
+  return dim < 0 ? dim + dimRangeFor(cast<ShapedType>(type).getRank()) : dim;
 }
 
 void LogSoftmaxOp::build(OpBuilder &builder, OperationState &state, Value input,
@@ -59,7 +58,7 @@ bool LogSoftmaxOp::isAllowedResultElementType(Type input, Type result) {
 }
 
 /// Checks `dim` against the rank of `type`.
-static LogicalResult verifyDim(Operation *op, RankedTensorType type,
+static LogicalResult verifyDim(Operation *op, ShapedType type,
                                int64_t dim) {
   int64_t rank = type.getRank();
   int64_t range = dimRangeFor(rank);
@@ -99,23 +98,24 @@ static std::function<std::string(size_t)> dimensionOf(StringRef name) {
 
 /// The rules nn.logsoftmax and nn.softmax share: `dim` in range, the input's
 /// shape, and a result element type that is the input's or a wider float.
-static LogicalResult verifySoftmaxLike(Operation *op, RankedTensorType input,
-                                       RankedTensorType output, int64_t dim) {
+static LogicalResult verifySoftmaxLike(Operation *op, ShapedType input,
+                                       ShapedType output, int64_t dim,
+                                       StringRef outputName = "result") {
   if (failed(verifyDim(op, input, dim)))
     return failure();
   if (output.getRank() != input.getRank())
-    return op->emitOpError("result rank ")
-           << output.getRank() << " differs from input rank "
-           << input.getRank();
-  if (failed(verifySizes(op, output.getShape(), input.getShape(), "result",
+    return op->emitOpError() << outputName << " rank " << output.getRank()
+                             << " differs from input rank " << input.getRank();
+  if (failed(verifySizes(op, output.getShape(), input.getShape(), outputName,
                          dimensionOf("input"))))
     return failure();
   Type inElt = input.getElementType(), outElt = output.getElementType();
   if (!LogSoftmaxOp::isAllowedResultElementType(inElt, outElt)) {
     if (outElt.getIntOrFloatBitWidth() < inElt.getIntOrFloatBitWidth())
-      return op->emitOpError("result element type ")
-             << outElt << " is narrower than the input element type " << inElt;
-    return op->emitOpError("result element type ")
+      return op->emitOpError() << outputName << " element type " << outElt
+                               << " is narrower than the input element type "
+                               << inElt;
+    return op->emitOpError() << outputName << " element type "
            << outElt << " must be the input element type " << inElt
            << " or a wider float (f32 or f64)";
   }
@@ -125,6 +125,24 @@ static LogicalResult verifySoftmaxLike(Operation *op, RankedTensorType input,
 LogicalResult LogSoftmaxOp::verify() {
   return verifySoftmaxLike(*this, getInputType(), getOutputType(),
                            static_cast<int64_t>(getDim()));
+}
+
+int64_t LogSoftmaxIntoOp::getNormalizedDim() {
+  return normalizeDim(getDim(), getInputType());
+}
+
+LogicalResult LogSoftmaxIntoOp::verify() {
+  return verifySoftmaxLike(*this, getInputType(), getOutputType(),
+                           static_cast<int64_t>(getDim()), "output");
+}
+
+int64_t SoftmaxIntoOp::getNormalizedDim() {
+  return normalizeDim(getDim(), getInputType());
+}
+
+LogicalResult SoftmaxIntoOp::verify() {
+  return verifySoftmaxLike(*this, getInputType(), getOutputType(),
+                           static_cast<int64_t>(getDim()), "output");
 }
 
 int64_t SoftmaxOp::getNormalizedDim() {
@@ -141,6 +159,14 @@ int64_t LogSoftmaxGradOp::getNormalizedDim() {
 }
 
 LogicalResult LogSoftmaxGradOp::verify() {
+  return verifyDim(*this, getType(), static_cast<int64_t>(getDim()));
+}
+
+int64_t LogSoftmaxGradIntoOp::getNormalizedDim() {
+  return normalizeDim(getDim(), getType());
+}
+
+LogicalResult LogSoftmaxGradIntoOp::verify() {
   return verifyDim(*this, getType(), static_cast<int64_t>(getDim()));
 }
 

@@ -88,13 +88,14 @@ def cases():
         yield dtype, out, edge.shape, 1, False, edge
 
 
-def module(name, dtype, out, shape, dim, dynamic):
+def module(name, dtype, out, shape, dim, dynamic, op="logsoftmax"):
+    """A function @name applying nn.<op> (logsoftmax or softmax) along dim."""
     dims = ["?" if dynamic else str(s) for s in shape]
     tin = "tensor<%s>" % "x".join(dims + [dtype])
     tout = "tensor<%s>" % "x".join(dims + [out])
     return ("func.func @%s(%%x: %s) -> %s {\n"
-            "  %%y = \"nn.logsoftmax\"(%%x) <{dim = %d : i64}> : (%s) -> %s\n"
-            "  return %%y : %s\n}\n" % (name, tin, tout, dim, tin, tout, tout))
+            "  %%y = \"nn.%s\"(%%x) <{dim = %d : i64}> : (%s) -> %s\n"
+            "  return %%y : %s\n}\n" % (name, tin, tout, op, dim, tin, tout, tout))
 
 
 def main():

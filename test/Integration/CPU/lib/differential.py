@@ -29,13 +29,14 @@ positions, the spec's tolerances elsewhere). Paths:
 --ops picks the ops (default: logsoftmax, as above). cross_entropy and
 cross_entropy_grad run on the abi path only (differential_ce.py: [N, C] and
 [C] logits, every dtype, i64/i32 targets, every reduction, smoothing 0 and
-0.1, ignored targets, against trainref.py); so do softmax and
-logsoftmax_grad (differential_sm.py: ranks 1 to 3, every dim position and
-spelling, static, dynamic and partly dynamic shapes, softmax into every
+0.1, ignored targets, against trainref.py); softmax and logsoftmax_grad
+run on the abi path (differential_sm.py: ranks 1 to 3, every dim position
+and spelling, static, dynamic and partly dynamic shapes, softmax into every
 wider result type, logsoftmax_grad on real and arbitrary log-softmax
-outputs and adversarial gradients, against trainref.py); nn-run covers
-them in training-ops.test and the GPU path rejects them. --only, --dtypes
-and --jobs apply to them; --pairs also picks softmax's type pairs.
+outputs and adversarial gradients, against trainref.py) and on the gpu-emu
+path (gpu_emulation.py: the GPU kernels with the same generators); nn-run
+covers them in training-ops.test. --only and --jobs apply to the abi path,
+--dtypes to both; --pairs also picks softmax's type pairs.
 
 Prints one FAIL line per failing check (with a reproducing description),
 progress per group on long runs, and a summary `N cases, M failed`; exits 1
@@ -432,11 +433,19 @@ def main():
         if "ptx" in paths:
             run_ptx(opts, failures)
         if "gpu-emu" in paths:
-            gpu_emulation.run(opts, failures, PAIRS, wanted, describe)
+            gpu_emulation.run(opts, failures, PAIRS, wanted,
+                              lambda y, x, order, dim, out:
+                              describe(y, nnref.expected(x, dim, out), order, dim, out))
     if "abi" in paths and set(ops) & set(differential_ce.OPS):
         differential_ce.run_abi(opts, failures, ops)
     if "abi" in paths and set(ops) & set(differential_sm.OPS):
         differential_sm.run_abi(opts, failures, ops)
+    if "gpu-emu" in paths and "softmax" in ops:
+        gpu_emulation.run(opts, failures, differential_sm.pairs_of("softmax"),
+                          lambda o, dtype, out: differential_sm.wanted(o, "softmax", dtype, out),
+                          differential_sm.check_softmax, "softmax")
+    if "gpu-emu" in paths and "logsoftmax_grad" in ops:
+        gpu_emulation.run_grad(opts, failures)
     print("%d cases, %d failed, %.0fs (tier %s, seed %d)" % (
         failures.count, failures.failed, time.time() - start, opts.tier, opts.seed))
     return 1 if failures.failed else 0

@@ -471,6 +471,23 @@ def expected(fn, inputs, y):
 # The call
 # ---------------------------------------------------------------------------
 
+def check_softmax(y, x_rounded, order, dim, out):
+    """Why nn.softmax's result `y` for the rounded input is wrong (trainref's
+    reference and tolerance), naming the first bad slice along dim and its
+    pattern (`order`, one name per slice), or None. The gpu-emu path's check
+    (gpu_emulation.py)."""
+    ref, atol, rtol = trainref.softmax_expected(x_rounded, dim, out)
+    reason = trainref.compare(y, ref, atol, rtol)
+    if not reason:
+        return None
+    bad = np.moveaxis(bad_elements(y, ref, atol, rtol), _norm(dim, y.ndim), -1)
+    failing = np.flatnonzero(bad.reshape(-1, bad.shape[-1]).any(axis=1))
+    if failing.size:
+        k = int(failing[0])
+        return "slice %d (pattern %s): %s" % (k, order[k], reason)
+    return reason
+
+
 def invoke(kernel, operands, out_shape, out_dtype, skip, threads, fill):
     """Calls `kernel` on copies of `operands` (storage arrays) placed `skip`
     elements past a 64-byte boundary, with NN_NUM_THREADS = `threads`;

@@ -12,6 +12,14 @@ warp's vectors (128 f32), the warp-per-row limit (1024), the 256- and
 512-thread blocks' registers (8192, 16384 f32; 2048, 4096 f64), the wide
 512-thread block (32768), then a prime.
 
+The same cases run nn.softmax (differential.py --ops softmax --paths
+gpu-emu), whose kernels are the log-softmax kernels with another last step,
+against trainref.py's float64 softmax, and nn.logsoftmax_grad (--ops
+logsoftmax_grad; run_grad): g and y from differential_sm.py's generators
+(real and arbitrary log-softmax outputs, adversarial gradients), against
+trainref.py's reference within its tolerance, every element type and the
+strategies but split (the gradient streams its long rows).
+
 What this cannot show: ex2.approx.ftz's error (the emulation calls exp2),
 and anything about speed.
 """
@@ -21,6 +29,7 @@ import os
 import subprocess
 import sys
 import time
+import types
 
 import numpy as np
 
@@ -64,9 +73,10 @@ def compile_library(opts, work, name, functions, strategy, failures):
     return {fname: getattr(lib, "_mlir_ciface_" + fname) for fname in functions}
 
 
-def run_case(kernel, x, dim, dtype, out, order, label, failures, describe):
+def run_case(kernel, x, dim, dtype, out, order, label, failures, check):
+    """`check(y, x_rounded, order, dim, out)` returns why y is wrong, or
+    None."""
     x_rounded = nnref.round_to(x, dtype)
-    ref = nnref.expected(x_rounded, dim, out)
     for placement, skip in (("aligned", 0), ("unaligned", 1)):
         x_buffer = aot.placed_empty(x.shape, aot.STORAGE[dtype], skip)
         x_buffer[...] = aot.to_storage(x_rounded, dtype)
@@ -75,7 +85,7 @@ def run_case(kernel, x, dim, dtype, out, order, label, failures, describe):
         x_desc, y_desc = aot.descriptor(x_buffer), aot.descriptor(y_buffer)
         kernel(ctypes.byref(x_desc), ctypes.byref(y_desc))
         failures.check("%s %s" % (label, placement),
-                       describe(aot.from_storage(y_buffer, out), ref, order, dim, out))
+                       check(aot.from_storage(y_buffer, out), x_rounded, order, dim, out))
 
 
 def cases(tier, rng):
@@ -93,38 +103,116 @@ def cases(tier, rng):
         yield rank, dim, n, False, 1
 
 
-def run(opts, failures, pairs, wanted, describe):
-    rng = np.random.default_rng([opts.seed, 3])
+def plan_calls(opts, rng, kinds, make_function):
+    """One library's functions ({name: text}) and calls ((name, rank, shape,
+    dim, dynamic)) for cases(): at most `kinds` slices per call, and few of
+    long ones, since every emulated thread runs one after another.
+    make_function(name, shape, dim, dynamic) writes a function."""
+    functions, calls = {}, []
+    for k, (rank, dim, n, dynamic, inner) in enumerate(cases(opts.tier, rng)):
+        count = max(2, min(kinds, (1 << 15) // max(n, 1)))
+        shape = patterns.layout_shape(rank, dim, n, count, inner)
+        name = ("dyn_r%d_d%s" % (rank, str(dim).replace("-", "m")) if dynamic
+                else "static%d" % k)
+        if name not in functions:
+            functions[name] = make_function(name, shape, dim, dynamic)
+        calls.append((name, rank, shape, dim, dynamic))
+    return functions, calls
+
+
+def run(opts, failures, pairs, wanted, check, op="logsoftmax"):
+    """Every pair and strategy of nn.<op>, one summary line each:
+    `gpu-emu [softmax ]IN->OUT strategy=S: N cases, M failed, Ts`."""
+    rng = np.random.default_rng([opts.seed, 3 if op == "logsoftmax" else 4])
     work = os.path.join(opts.work, "gpu-emu")
     os.makedirs(work, exist_ok=True)
     strategies = STRATEGIES if opts.tier == "long" else ("auto", "block", "stream", "split")
+    prefix = "gpu-emu " if op == "logsoftmax" else "gpu-emu %s " % op
     for (dtype, out) in pairs:
         if not wanted(opts, dtype, out):
             continue
         for strategy in strategies:
             start = time.time()
             before = (failures.count, failures.failed)
-            functions, calls = {}, []
-            for k, (rank, dim, n, dynamic, inner) in enumerate(cases(opts.tier, rng)):
-                # Few slices: every emulated thread runs one after another.
-                count = max(2, min(len(patterns.NAMES), (1 << 15) // max(n, 1)))
-                shape = patterns.layout_shape(rank, dim, n, count, inner)
-                name = ("dyn_r%d_d%s" % (rank, str(dim).replace("-", "m")) if dynamic
-                        else "static%d" % k)
-                if name not in functions:
-                    functions[name] = aot.module(name, dtype, out, shape, dim, dynamic)
-                calls.append((name, shape, dim, dynamic))
-            kernels = compile_library(opts, work, "emu_%s_%s_%s" % (dtype, out, strategy),
+            functions, calls = plan_calls(
+                opts, rng, len(patterns.NAMES),
+                lambda name, shape, dim, dynamic:
+                aot.module(name, dtype, out, shape, dim, dynamic, op))
+            kernels = compile_library(opts, work, "emu_%s_%s_%s_%s" % (op, dtype, out, strategy),
                                       functions, strategy, failures)
             if not kernels:
                 continue
-            for name, shape, dim, dynamic in calls:
+            for name, _, shape, dim, dynamic in calls:
                 x, order = patterns.build_input(rng, shape, dim, dtype, patterns.NAMES)
-                label = "gpu-emu %s->%s strategy=%s shape=%s dim=%d %s" % (
-                    dtype, out, strategy, "x".join(map(str, shape)), dim,
+                label = "%s%s->%s strategy=%s shape=%s dim=%d %s" % (
+                    prefix, dtype, out, strategy, "x".join(map(str, shape)), dim,
                     "dynamic" if dynamic else "static")
-                run_case(kernels[name], x, dim, dtype, out, order, label, failures, describe)
-            print("gpu-emu %s->%s strategy=%s: %d cases, %d failed, %.1fs" % (
-                dtype, out, strategy, failures.count - before[0],
+                run_case(kernels[name], x, dim, dtype, out, order, label, failures, check)
+            print("%s%s->%s strategy=%s: %d cases, %d failed, %.1fs" % (
+                prefix, dtype, out, strategy, failures.count - before[0],
                 failures.failed - before[1], time.time() - start))
+            sys.stdout.flush()
+
+
+def grad_module(name, dtype, shape, dim, dynamic):
+    """A function @name(%g, %y) applying nn.logsoftmax_grad along dim."""
+    t = "tensor<%s>" % "x".join(["?" if dynamic else str(s) for s in shape] + [dtype])
+    return ("func.func @%s(%%g: %s, %%y: %s) -> %s {\n"
+            "  %%gx = \"nn.logsoftmax_grad\"(%%g, %%y) <{dim = %d : i64}> : (%s, %s) -> %s\n"
+            "  return %%gx : %s\n}\n" % (name, t, t, t, dim, t, t, t, t))
+
+
+def run_grad(opts, failures):
+    """nn.logsoftmax_grad for every element type (--dtypes) and strategy, one
+    summary line each: `gpu-emu logsoftmax_grad DTYPE strategy=S: N cases,
+    M failed, Ts`."""
+    import differential_sm
+    import trainref
+    rng = np.random.default_rng([opts.seed, 5])
+    work = os.path.join(opts.work, "gpu-emu")
+    os.makedirs(work, exist_ok=True)
+    strategies = ("auto", "warp", "block", "stream") if opts.tier == "long" \
+        else ("auto", "block", "stream")
+    for dtype in nnref.DTYPES:
+        if opts.dtypes and dtype not in opts.dtypes.split(","):
+            continue
+        for strategy in strategies:
+            start = time.time()
+            before = (failures.count, failures.failed)
+            functions, calls = plan_calls(
+                opts, rng, len(differential_sm.NAMES),
+                lambda name, shape, dim, dynamic:
+                grad_module(name, dtype, shape, dim, dynamic))
+            kernels = compile_library(opts, work, "emu_grad_%s_%s" % (dtype, strategy),
+                                      functions, strategy, failures)
+            if not kernels:
+                continue
+            for name, rank, shape, dim, dynamic in calls:
+                label = "gpu-emu logsoftmax_grad %s strategy=%s shape=%s dim=%d %s" % (
+                    dtype, strategy, "x".join(map(str, shape)), dim,
+                    "dynamic" if dynamic else "static")
+                fn = types.SimpleNamespace(op="logsoftmax_grad", dtype=dtype, out=dtype,
+                                           rank=rank, dim=dim)
+                call = types.SimpleNamespace(fn=fn, shape=shape, label=lambda: label)
+                inputs, described = differential_sm.make_inputs(call, opts.seed)
+                for placement, skip in (("aligned", 0), ("unaligned", 1)):
+                    # The buffers stay referenced while the call runs.
+                    buffers = [aot.placed_empty(shape, aot.STORAGE[dtype], skip)
+                               for _ in range(len(inputs) + 1)]
+                    for buffer, value in zip(buffers, inputs):
+                        buffer[...] = aot.to_storage(value, dtype)
+                    out = buffers[-1]
+                    out[...] = 0
+                    descriptors = [aot.descriptor(buffer) for buffer in buffers]
+                    kernels[name](*[ctypes.byref(d) for d in descriptors])
+                    y = aot.from_storage(out, dtype)
+                    ref, atol, rtol = differential_sm.expected(fn, inputs, y)
+                    reason = trainref.compare(y, ref, atol, rtol)
+                    if reason:
+                        reason = differential_sm.locate(fn, inputs, y, ref, atol, rtol,
+                                                        described) + reason
+                    failures.check("%s %s" % (label, placement), reason)
+            print("gpu-emu logsoftmax_grad %s strategy=%s: %d cases, %d failed, %.1fs" % (
+                dtype, strategy, failures.count - before[0], failures.failed - before[1],
+                time.time() - start))
             sys.stdout.flush()

@@ -3,10 +3,11 @@
 /// \file
 /// Declares the op classes of the nn dialect, generated from NNOps.td
 /// (`nn.logsoftmax` as `mlir::nn::LogSoftmaxOp`, and `nn.softmax`,
-/// `nn.logsoftmax_grad`, `nn.cross_entropy`, `nn.cross_entropy_grad`), with
-/// the interfaces they implement: shape reification, AggregatedOpInterface
-/// (decomposition into linalg) and, through an external model that the
-/// dialect attaches, TilingInterface.
+/// `nn.logsoftmax_grad`, `nn.cross_entropy`, `nn.cross_entropy_grad`, and
+/// `nn.logsoftmax_into` and `nn.softmax_into` on buffers), with the interfaces they implement:
+/// shape reification, AggregatedOpInterface (decomposition into linalg) and,
+/// through external models that the dialect attaches, TilingInterface and
+/// BufferizableOpInterface.
 ///
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +40,10 @@ namespace mlir::nn {
 /// nn.logsoftmax_grad (every dimension but `dim` tiles). NNDialect does it
 /// when it loads.
 void attachSliceOpTilingModels(MLIRContext *context);
+/// Attaches BufferizableOpInterface to nn.logsoftmax and nn.softmax:
+/// one-shot-bufferize allocates the result and writes it with
+/// nn.logsoftmax_into or nn.softmax_into. NNDialect does it when it loads.
+void attachBufferizationModels(MLIRContext *context);
 } // namespace mlir::nn
 
 #endif // NN_DIALECT_NN_IR_NNOPS_H

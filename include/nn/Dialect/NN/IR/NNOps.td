@@ -94,6 +94,71 @@ def NN_LogSoftmaxOp : NN_Op<"logsoftmax", [
   let hasCanonicalizeMethod = 1;
 }
 
+// The buffers nn.logsoftmax_into reads and writes: identity or strided
+// layouts of the same element types.
+def NN_FloatMemRef : MemRefOf<[NN_FloatElement]>;
+
+// nn.logsoftmax and nn.softmax on buffers: `input` read, the result along
+// `dim` written into `output`, with the rules of the op on tensors.
+class NN_SoftmaxLikeIntoOp<string mnemonic> : NN_Op<mnemonic> {
+  let arguments = (ins Arg<NN_FloatMemRef, "the values", [MemRead]>:$input,
+                       Arg<NN_FloatMemRef, "the result", [MemWrite]>:$output,
+                       I64Attr:$dim);
+
+  let assemblyFormat = [{
+    $input `,` `dim` `=` $dim `into` $output attr-dict `:` type($input)
+    `into` type($output)
+  }];
+
+  let extraClassDeclaration = [{
+    /// The dimension along which the reduction runs, in [0, max(rank, 1)).
+    int64_t getNormalizedDim();
+    ::mlir::MemRefType getInputType() {
+      return ::llvm::cast<::mlir::MemRefType>(getInput().getType());
+    }
+    ::mlir::MemRefType getOutputType() {
+      return ::llvm::cast<::mlir::MemRefType>(getOutput().getType());
+    }
+  }];
+
+  let hasVerifier = 1;
+}
+
+def NN_LogSoftmaxIntoOp : NN_SoftmaxLikeIntoOp<"logsoftmax_into"> {
+  let summary = "nn.logsoftmax on buffers: the log-softmax of one written "
+                "into another";
+  let description = [{
+    The bufferized form of `nn.logsoftmax`: reads `input`, writes the
+    log-softmax along `dim` into `output`, with the same rules for `dim`,
+    shapes and element types. `one-shot-bufferize` turns an `nn.logsoftmax`
+    into a new allocation and this op (the dialect attaches
+    `BufferizableOpInterface` to `nn.logsoftmax`). The GPU lowering
+    (`--nn-to-gpu`) launches its kernels from this form; the CPU pipeline
+    lowers `nn.logsoftmax` before bufferizing and never meets it.
+
+    Example:
+
+    ```mlir
+    nn.logsoftmax_into %x, dim = 1 into %y : memref<4x?xf32> into memref<4x?xf32>
+    ```
+  }];
+}
+
+def NN_SoftmaxIntoOp : NN_SoftmaxLikeIntoOp<"softmax_into"> {
+  let summary = "nn.softmax on buffers: the softmax of one written into "
+                "another";
+  let description = [{
+    The bufferized form of `nn.softmax`, as `nn.logsoftmax_into` is of
+    `nn.logsoftmax`.
+
+    Example:
+
+    ```mlir
+    nn.softmax_into %x, dim = 0 into %y : memref<8xf16> into memref<8xf32>
+    ```
+  }];
+}
+
 def NN_SoftmaxOp : NN_Op<"softmax", [
     Pure,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
@@ -128,6 +193,37 @@ def NN_SoftmaxOp : NN_Op<"softmax", [
     }
     ::mlir::RankedTensorType getOutputType() {
       return ::llvm::cast<::mlir::RankedTensorType>(getOutput().getType());
+    }
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_LogSoftmaxGradIntoOp : NN_Op<"logsoftmax_grad_into", [
+    AllTypesMatch<["grad_output", "output", "grad_input"]>]> {
+  let summary = "nn.logsoftmax_grad on buffers";
+  let description = [{
+    The bufferized form of `nn.logsoftmax_grad`: reads `grad_output` and
+    `output`, writes `grad_output - exp(output) * sum(grad_output, dim)` into
+    `grad_input`. `one-shot-bufferize` produces it; `--nn-to-gpu` lowers it.
+
+    ```mlir
+    nn.logsoftmax_grad_into %gy, %y, dim = 1 into %gx : memref<4x?xf32>
+    ```
+  }];
+
+  let arguments = (ins Arg<NN_FloatMemRef, "", [MemRead]>:$grad_output,
+                       Arg<NN_FloatMemRef, "", [MemRead]>:$output,
+                       Arg<NN_FloatMemRef, "", [MemWrite]>:$grad_input,
+                       I64Attr:$dim);
+  let assemblyFormat = [{
+    $grad_output `,` $output `,` `dim` `=` $dim `into` $grad_input attr-dict
+    `:` type($grad_input)
+  }];
+  let extraClassDeclaration = [{
+    /// The dimension along which the reduction runs, in [0, max(rank, 1)).
+    int64_t getNormalizedDim();
+    ::mlir::MemRefType getType() {
+      return ::llvm::cast<::mlir::MemRefType>(getGradInput().getType());
     }
   }];
   let hasVerifier = 1;

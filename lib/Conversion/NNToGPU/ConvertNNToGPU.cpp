@@ -1,0 +1,222 @@
+//===- ConvertNNToGPU.cpp - Functions of nn ops as host code --------------===//
+//
+// --nn-to-gpu: functions of nn.logsoftmax and nn.softmax ops are bufferized
+// by upstream's passes (one-shot-bufferize, buffer-results-to-out-params, the
+// buffer deallocation pipeline), as on the CPU path, and the bufferized
+// functions then launch kernels: each nn.logsoftmax_into (nn.softmax_into)
+// becomes gpu.launch ops, and
+// the buffers they use are device buffers (gpu.alloc, gpu.dealloc,
+// gpu.memcpy).
+//
+//===----------------------------------------------------------------------===//
+
+#include "nn/Conversion/NNToGPU/NNToGPU.h"
+
+#include "LogSoftmaxKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "nn/Conversion/Passes.h"
+#include "nn/Dialect/NN/IR/NNOps.h"
+#include "nn/Transforms/Passes.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_CONVERTNNTOGPUPASS
+#include "nn/Conversion/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+/// Checks that `func` is one --nn-to-gpu lowers: one block of nn.logsoftmax
+/// and nn.softmax ops on its arguments or on each other, then a return, on
+/// tensors the kernels take. Errors are located at the offending op.
+LogicalResult checkLowerable(func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("--nn-to-gpu: @")
+           << func.getName() << " must have a single block";
+  for (Type type : func.getArgumentTypes())
+    if (!nn::isSupportedTensorType(type))
+      return func.emitError("--nn-to-gpu: @")
+             << func.getName() << " takes " << type
+             << "; the GPU pipeline supports ranked tensors of f16, bf16, "
+                "f32 or f64";
+  for (Operation &op : func.getBody().front()) {
+    if (isa<nn::LogSoftmaxOp, nn::SoftmaxOp, nn::LogSoftmaxGradOp,
+            func::ReturnOp>(op))
+      continue;
+    return op.emitError("--nn-to-gpu: the GPU pipeline supports functions "
+                        "made of nn.logsoftmax, nn.softmax and "
+                        "nn.logsoftmax_grad ops only; found '")
+           << op.getName() << "'";
+  }
+  for (Type type : func.getResultTypes())
+    if (!nn::isSupportedTensorType(type))
+      return func.emitError("--nn-to-gpu: @")
+             << func.getName() << " returns " << type;
+  return success();
+}
+
+} // namespace
+
+LogicalResult
+mlir::nn::lowerBufferizedFunctionToGPU(func::FuncOp func,
+                                       const GPUKernelOptions &options) {
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) {
+    if (isa<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp, nn::LogSoftmaxGradIntoOp,
+            memref::AllocOp, memref::DeallocOp, memref::CopyOp>(op))
+      ops.push_back(op);
+  });
+  for (Operation *op : ops)
+    if (isa<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp,
+            nn::LogSoftmaxGradIntoOp>(op))
+      for (Value buffer : op->getOperands())
+        if (!cast<MemRefType>(buffer.getType()).getLayout().isIdentity())
+          return op->emitError("--nn-to-gpu: the GPU kernels take "
+                               "identity-layout (contiguous) buffers");
+
+  IRRewriter rewriter(func.getContext());
+  unsigned opNumber = 0;
+  for (Operation *op : ops) {
+    rewriter.setInsertionPoint(op);
+    Location loc = op->getLoc();
+    auto emitKernels = [&](auto intoOp, gpu_kernels::SoftmaxKind kind) {
+      gpu_kernels::emitSoftmaxKernels(
+          rewriter, loc, kind, intoOp.getInput(), intoOp.getOutput(),
+          intoOp.getNormalizedDim(), options,
+          (func.getName() + "_" + Twine(opNumber++)).str());
+      rewriter.eraseOp(op);
+    };
+    if (auto logSoftmax = dyn_cast<nn::LogSoftmaxIntoOp>(op)) {
+      emitKernels(logSoftmax, gpu_kernels::SoftmaxKind::LogSoftmax);
+    } else if (auto softmax = dyn_cast<nn::SoftmaxIntoOp>(op)) {
+      emitKernels(softmax, gpu_kernels::SoftmaxKind::Softmax);
+    } else if (auto grad = dyn_cast<nn::LogSoftmaxGradIntoOp>(op)) {
+      gpu_kernels::emitSoftmaxKernels(
+          rewriter, loc, gpu_kernels::SoftmaxKind::LogSoftmaxGrad,
+          grad.getGradOutput(), grad.getGradInput(), grad.getNormalizedDim(),
+          options, (func.getName() + "_" + Twine(opNumber++)).str(),
+          grad.getOutput());
+      rewriter.eraseOp(op);
+    } else if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      rewriter.replaceOp(
+          op, gpu::AllocOp::create(rewriter, loc, alloc.getType(),
+                                   /*asyncToken=*/Type(), ValueRange{},
+                                   alloc.getDynamicSizes(), ValueRange{})
+                  .getMemref());
+    } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      rewriter.replaceOpWithNewOp<gpu::DeallocOp>(
+          op, /*asyncToken=*/Type(), ValueRange{}, dealloc.getMemref());
+    } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      rewriter.replaceOpWithNewOp<gpu::MemcpyOp>(
+          op, /*asyncToken=*/Type(), ValueRange{}, copy.getTarget(),
+          copy.getSource());
+    }
+  }
+  func->setAttr("llvm.emit_c_interface", rewriter.getUnitAttr());
+  return success();
+}
+
+namespace {
+struct ConvertNNToGPUPass
+    : nn::impl::ConvertNNToGPUPassBase<ConvertNNToGPUPass> {
+  using Base::Base;
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    // Function boundaries bufferize through func's external models.
+    bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+        registry);
+    OpPassManager pm(ModuleOp::getOperationName());
+    nn::buildBufferizeToOutParamsPipeline(pm);
+    pm.getDependentDialects(registry);
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // The cross-entropy ops have no GPU kernels yet; say so rather than
+    // leave them for a later stage to trip over.
+    WalkResult unsupported = module.walk([](Operation *op) {
+      if (!isa<nn::NNDialect>(op->getDialect()) ||
+          isa<nn::LogSoftmaxOp, nn::LogSoftmaxIntoOp, nn::SoftmaxOp,
+              nn::SoftmaxIntoOp, nn::LogSoftmaxGradOp,
+              nn::LogSoftmaxGradIntoOp>(op))
+        return WalkResult::advance();
+      op->emitOpError("has no GPU lowering yet; nn.logsoftmax, nn.softmax "
+                      "and nn.logsoftmax_grad run on the GPU "
+                      "(--nn-cpu-pipeline lowers every nn op)");
+      return WalkResult::interrupt();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
+
+    // Functions on tensors, and functions already bufferized (which hold
+    // nn.logsoftmax_into or nn.softmax_into).
+    SmallVector<func::FuncOp> onTensors, onBuffers;
+    auto holds = [](func::FuncOp func, auto isWanted) {
+      return func
+          .walk([&](Operation *op) {
+            return isWanted(op) ? WalkResult::interrupt()
+                                : WalkResult::advance();
+          })
+          .wasInterrupted();
+    };
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      if (holds(func, llvm::IsaPred<nn::LogSoftmaxOp, nn::SoftmaxOp,
+                                    nn::LogSoftmaxGradOp>))
+        onTensors.push_back(func);
+      else if (holds(func,
+                     llvm::IsaPred<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp,
+                                   nn::LogSoftmaxGradIntoOp>))
+        onBuffers.push_back(func);
+    }
+    for (func::FuncOp func : onTensors)
+      if (failed(checkLowerable(func)))
+        return signalPassFailure();
+
+    // The functions on tensors are bufferized in a module of their own, so
+    // that the module's other functions keep their signatures; they then
+    // take the originals' places.
+    if (!onTensors.empty()) {
+      OpBuilder b(module.getBodyRegion());
+      b.setInsertionPointToEnd(module.getBody());
+      auto scratch = ModuleOp::create(b, module.getLoc());
+      b.setInsertionPointToEnd(scratch.getBody());
+      for (func::FuncOp func : onTensors)
+        b.clone(*func.getOperation());
+      OpPassManager pm(ModuleOp::getOperationName());
+      nn::buildBufferizeToOutParamsPipeline(pm);
+      if (failed(runPipeline(pm, scratch)))
+        return signalPassFailure();
+      for (func::FuncOp func : onTensors) {
+        auto bufferized = scratch.lookupSymbol<func::FuncOp>(func.getName());
+        bufferized->moveBefore(func);
+        func.erase();
+        onBuffers.push_back(bufferized);
+      }
+      scratch.erase();
+    }
+
+    nn::GPUKernelOptions options;
+    options.warpRowLimit = warpRowLimit;
+    options.strategy = strategy;
+    for (func::FuncOp func : onBuffers)
+      if (failed(nn::lowerBufferizedFunctionToGPU(func, options)))
+        return signalPassFailure();
+    if (!onBuffers.empty())
+      module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                      UnitAttr::get(module.getContext()));
+  }
+};
+} // namespace
