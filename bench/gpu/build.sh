@@ -35,16 +35,29 @@ kernels=(
   "softmax_rows_f32 f32 f32 2 1 softmax" "softmax_rows_bf16 bf16 bf16 2 1 softmax"
   "softmax_rows_f64 f64 f64 2 1 softmax" "softmax_rows_f16_to_f32 f16 f32 2 1 softmax"
   "softmax_mid_f32 f32 f32 3 1 softmax" "softmax_mid_bf16 bf16 bf16 3 1 softmax"
+  "grad_rows_f32 f32 f32 2 1 logsoftmax_grad" "grad_rows_bf16 bf16 bf16 2 1 logsoftmax_grad"
+  "grad_rows_f64 f64 f64 2 1 logsoftmax_grad" "grad_mid_f32 f32 f32 3 1 logsoftmax_grad"
 )
 for spec in "${kernels[@]}"; do
   read -r name in_t out_t rank dim op <<<"$spec"
   shape=$(printf '?x%.0s' $(seq "$rank"))
-  cat >"$out/$name.mlir" <<MLIR
-func.func @$name(%x: tensor<${shape}${in_t}>) -> tensor<${shape}${out_t}> {
-  %y = "nn.$op"(%x) <{dim = $dim : i64}> : (tensor<${shape}${in_t}>) -> tensor<${shape}${out_t}>
-  return %y : tensor<${shape}${out_t}>
+  t_in="tensor<${shape}${in_t}>" t_out="tensor<${shape}${out_t}>"
+  if [ "$op" = logsoftmax_grad ]; then
+    # (grad_output, output) -> grad_input, all one type.
+    cat >"$out/$name.mlir" <<MLIR
+func.func @$name(%g: $t_in, %y: $t_in) -> $t_out {
+  %gx = "nn.$op"(%g, %y) <{dim = $dim : i64}> : ($t_in, $t_in) -> $t_out
+  return %gx : $t_out
 }
 MLIR
+  else
+    cat >"$out/$name.mlir" <<MLIR
+func.func @$name(%x: $t_in) -> $t_out {
+  %y = "nn.$op"(%x) <{dim = $dim : i64}> : ($t_in) -> $t_out
+  return %y : $t_out
+}
+MLIR
+  fi
   "$nn_compile" "$out/$name.mlir" --target=nvptx --emit=shared \
     ${flags[@]+"${flags[@]}"} -o "$out/lib$name.so"
   echo "$name $in_t $out_t $rank $dim $op" 

@@ -11,7 +11,8 @@ build.sh compiled into this folder.
                              the warp and block strategies, against nnref.py
   python3 run.py --bench     nn-mlir vs torch.log_softmax vs torch.compile'd
                              log_softmax vs a device-to-device copy, then the
-                             same for nn.softmax against torch.softmax;
+                             same for nn.softmax against torch.softmax and
+                             nn.logsoftmax_grad against PyTorch's backward;
                              medians, a Markdown table on stdout
 
 The kernels take the _mlir_ciface_ ABI: pointers to memref descriptors
@@ -53,28 +54,35 @@ def descriptor(tensor):
 
 class Kernel:
     def __init__(self, line):
-        # name in-type out-type rank dim op (logsoftmax or softmax)
+        # name in-type out-type rank dim op (logsoftmax, softmax or
+        # logsoftmax_grad)
         self.name, self.in_t, self.out_t, rank, dim, self.op = line.split()
         self.rank, self.dim = int(rank), int(dim)
         self.lib = ctypes.CDLL(os.path.join(HERE, "lib%s.so" % self.name))
         self.lib.nn_cuda_last_error.restype = ctypes.c_char_p
         self.function = getattr(self.lib, "_mlir_ciface_" + self.name)
 
-    def __call__(self, x, y=None):
+    def __call__(self, x, y=None, inputs=()):
+        """The op of x (and of `inputs` after it: the gradient's output)
+        into y, allocated when None."""
         if y is None:
             y = torch.empty(x.shape, dtype=TYPES[self.out_t], device=x.device)
         torch.cuda.synchronize()  # x is written on torch's stream
-        xd, yd = descriptor(x), descriptor(y)
-        self.function(ctypes.byref(xd), ctypes.byref(yd))
+        descriptors = [descriptor(t) for t in (x,) + tuple(inputs) + (y,)]
+        self.function(*[ctypes.byref(d) for d in descriptors])
         error = self.lib.nn_cuda_last_error()
         if error:
             sys.exit("run.py: %s: %s" % (self.name, error.decode()))
         return y
 
 
-def load_kernels():
+def load_kernels(op=None):
+    """The kernels of kernels.txt; of `op` only when given, else of the
+    forward ops."""
     with open(os.path.join(HERE, "kernels.txt")) as f:
-        return {k.name: k for k in map(Kernel, filter(None, f.read().splitlines()))}
+        kernels = map(Kernel, filter(None, f.read().splitlines()))
+        return {k.name: k for k in kernels
+                if k.op == op or (op is None and k.op != "logsoftmax_grad")}
 
 
 def reference(kernel, x64):
@@ -251,6 +259,65 @@ def bench(kernels, op="logsoftmax"):
                 t, gb / nn, gb / th, gb / tc, gb / cp, th / nn, cp / nn))
 
 
+def check_grad(kernels):
+    """nn.logsoftmax_grad(g, y) against float64
+    torch._log_softmax_backward_data, y a real log-softmax output (with
+    masked -inf entries) and g random, within the result type's tolerance
+    of the terms (|g| + exp(y) * sum|g|: the subtraction may cancel)."""
+    torch.manual_seed(1)
+    ok = True
+    for k in kernels.values():
+        dtype = TYPES[k.in_t]
+        shapes = ([(3, 7), (64, 1000), (8, 1025), (4, 8193), (2, 128256),
+                   (1, 1000000), (0, 8)] if k.rank == 2
+                  else [(4, 1000, 33), (1000, 3, 5), (3, 70001, 2)])
+        for shape in shapes:
+            x = torch.randn(shape, dtype=torch.float64) * 10
+            x[torch.rand(shape) < 0.05] = float("-inf")
+            y = torch.log_softmax(x, dim=k.dim).to(dtype)
+            g = torch.randn(shape, dtype=torch.float64).to(dtype)
+            got = k(g.cuda(), inputs=(y.cuda(),)).cpu().double()
+            g64, y64 = g.double(), y.double()
+            ref = torch._log_softmax_backward_data(g64, y64, k.dim, torch.float64) \
+                if g.numel() else g64
+            scale = g64.abs() + y64.exp() * g64.abs().sum(k.dim, keepdim=True) \
+                if g.numel() else g64
+            same_nan = torch.equal(torch.isnan(got), torch.isnan(ref))
+            bad = (got - ref).abs() > TOLERANCE[k.out_t] * (1 + scale)
+            passed = same_nan and not bool(bad[torch.isfinite(ref)].any())
+            print("%s %s %s" % ("PASS" if passed else "FAIL", k.name,
+                                "x".join(map(str, shape))))
+            ok &= passed
+    return ok
+
+
+def bench_grad(kernels):
+    """nn.logsoftmax_grad against PyTorch's backward kernel and
+    torch.compile'd, and a copy of the same bytes (two reads, one write)."""
+    compiled = torch.compile(torch._log_softmax_backward_data)
+    print("device: %s, logsoftmax_grad" % torch.cuda.get_device_name())
+    print("| shape | type | nn-mlir GB/s | torch GB/s | torch.compile GB/s "
+          "| copy GB/s | nn/torch | nn/copy |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in ("f32", "bf16"):
+        for n in (1024, 4096, 32768):
+            kernel = kernels["grad_rows_" + t]
+            g = torch.randn((4096, n), device="cuda").to(TYPES[t])
+            y = torch.log_softmax(torch.randn((4096, n), device="cuda"), 1).to(TYPES[t])
+            out = torch.empty_like(g)
+            # A copy of 1.5x the elements moves the same bytes.
+            src = torch.empty(3 * g.numel() // 2, dtype=g.dtype, device="cuda")
+            dst = torch.empty_like(src)
+            gb = 3 * g.numel() * g.element_size() / 1e9
+            nn = median_seconds(lambda: kernel(g, out, inputs=(y,)))
+            th = median_seconds(
+                lambda: torch._log_softmax_backward_data(g, y, 1, g.dtype))
+            tc = median_seconds(lambda: compiled(g, y, 1, g.dtype))
+            cp = median_seconds(lambda: dst.copy_(src))
+            print("| 4096x%d | %s | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f |" % (
+                n, t, gb / nn, gb / th, gb / tc, gb / cp, th / nn, cp / nn))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
@@ -259,14 +326,17 @@ def main():
     if not torch.cuda.is_available():
         sys.exit("run.py: no CUDA device visible to PyTorch")
     kernels = load_kernels()
+    grads = load_kernels("logsoftmax_grad")
     ok = True
     if args.check or not args.bench:
         ok = check(kernels)
         ok &= check_patterns(kernels)
+        ok &= check_grad(grads)
         print("check: %s" % ("all passed" if ok else "FAILURES"))
     if args.bench:
         bench(kernels)
         bench(kernels, "softmax")
+        bench_grad(grads)
     return 0 if ok else 1
 
 

@@ -34,7 +34,9 @@ run on the abi path (differential_sm.py: ranks 1 to 3, every dim position
 and spelling, static, dynamic and partly dynamic shapes, softmax into every
 wider result type, logsoftmax_grad on real and arbitrary log-softmax
 outputs and adversarial gradients, against trainref.py) and on the gpu-emu
-path (gpu_emulation.py: the GPU kernels with the same generators); nn-run
+path (gpu_emulation.py: the GPU kernels at the GPU's boundaries with the
+same generators; then differential_sm.py's own cases compiled for the
+emulator, "gpu-abi", each placement against trainref); nn-run
 covers them in training-ops.test. --only and --jobs apply to the abi path,
 --dtypes to both; --pairs also picks softmax's type pairs.
 
@@ -446,6 +448,8 @@ def main():
                           differential_sm.check_softmax, "softmax")
     if "gpu-emu" in paths and "logsoftmax_grad" in ops:
         gpu_emulation.run_grad(opts, failures)
+    if "gpu-emu" in paths and set(ops) & set(differential_sm.OPS):
+        differential_sm.run_abi(opts, failures, ops, gpu=True)
     print("%d cases, %d failed, %.0fs (tier %s, seed %d)" % (
         failures.count, failures.failed, time.time() - start, opts.tier, opts.seed))
     return 1 if failures.failed else 0

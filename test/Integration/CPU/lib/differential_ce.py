@@ -560,8 +560,9 @@ def load_kernels(libs, work, failures):
     return kernels
 
 
-def compile_library(nn_compile, work, name, functions):
-    """(path or None, error or None)."""
+def compile_library(nn_compile, work, name, functions, flags=("--min-parallel-bytes=0",)):
+    """(path or None, error or None). `flags`: nn-compile's, after
+    --emit=shared."""
     source = os.path.join(work, name + ".mlir")
     path = os.path.join(work, name + ".so")
     with open(source, "w") as f:
@@ -571,9 +572,9 @@ def compile_library(nn_compile, work, name, functions):
         if os.path.exists(nn_compile) or attempt == 2:
             break
         time.sleep(5)
-    proc = subprocess.run([nn_compile, source, "-o", path, "--emit=shared",
-                           "--min-parallel-bytes=0"], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True)
+    proc = subprocess.run([nn_compile, source, "-o", path, "--emit=shared"] + list(flags),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
     if proc.returncode:
         return None, "nn-compile exited with %d: %s" % (proc.returncode,
                                                       proc.stderr.strip()[:500])

@@ -553,12 +553,18 @@ def evaluate(kernel, fn, inputs, described):
     shape = inputs[0].shape
     y1 = invoke(kernel, operands, shape, fn.out, 0, 1, 0x7F)
     y2 = invoke(kernel, operands, shape, fn.out, 1, 2, 0x00)
-    y = aot.from_storage(y1.reshape(-1), fn.out).reshape(shape)
+    return y1, y2, judge(fn, inputs, described, y1)
+
+
+def judge(fn, inputs, described, raw):
+    """None, or why the raw result `raw` does not match trainref."""
+    shape = inputs[0].shape
+    y = aot.from_storage(raw.reshape(-1), fn.out).reshape(shape)
     ref, atol, rtol = expected(fn, inputs, y)
     reason = trainref.compare(y, ref, atol, rtol)
     if reason:
         reason = locate(fn, inputs, y, ref, atol, rtol, described) + reason
-    return y1, y2, reason
+    return reason
 
 
 def save_repro(work, call, inputs, count):
@@ -573,18 +579,28 @@ def save_repro(work, call, inputs, count):
     return " ".join(shlex.quote(c) for c in cmd)
 
 
-def run_call(kernel, call, opts, failures, state):
+def run_call(kernel, call, opts, failures, state, prefix="abi"):
+    """One call, labelled `prefix`: for the CPU ("abi") the unaligned
+    2-thread result must equal the aligned 1-thread one bit for bit; the
+    GPU kernels ("gpu-abi", emulated) take vector or scalar kernels by
+    alignment, which sum in another order, so each is checked against
+    trainref."""
     fn = call.fn
     inputs, described = make_inputs(call, opts.seed)
     y1, y2, reason = evaluate(kernel, fn, inputs, described)
-    if not reason and y1.tobytes() != y2.tobytes():
+    if prefix != "abi":
+        reason = reason or judge(fn, inputs, described, y2)
+        reason = reason and "%s: %s" % (prefix, reason)
+    elif not reason and y1.tobytes() != y2.tobytes():
         reason = differential_ce.threads_differ(
             y1, y2, lambda y: aot.from_storage(y.reshape(-1), fn.out))
     failures.check(call.label(), reason)
     if reason:
         state["repros"] += 1
         if state["repros"] <= 50:
-            print("  reproduce: %s --only=%s" % (opts.rerun, shlex.quote(call.label())))
+            rerun = opts.rerun if prefix == "abi" else opts.rerun.replace(
+                "--paths abi", "--paths gpu-emu")
+            print("  reproduce: %s --only=%s" % (rerun, shlex.quote(call.label())))
             print("  nn-run (1 call, no buffer offsets): %s" % save_repro(
                 opts.work, call, inputs, state["repros"]))
         sys.stdout.flush()
@@ -598,11 +614,16 @@ def wanted(opts, op, dtype, out):
     return op != "softmax" or not opts.pairs or "%s-%s" % (dtype, out) in opts.pairs.split(",")
 
 
-def run_abi(opts, failures, ops):
+def run_abi(opts, failures, ops, gpu=False):
     """Runs the ABI cases of `ops` (a subset of OPS), one summary line per op
     and type pair: `abi softmax IN->OUT: ...` or `abi logsoftmax_grad DTYPE:
-    N cases, M failed, Ts`."""
-    work = opts.work
+    N cases, M failed, Ts`. With `gpu`, the same cases on the GPU kernels
+    (nn-compile --target=gpu-emulator, default strategy), labelled
+    `gpu-abi`: the generator's static, partly dynamic and dynamic shapes."""
+    prefix = "gpu-abi" if gpu else "abi"
+    flags = ["--target=gpu-emulator"] if gpu else ["--min-parallel-bytes=0"]
+    work = os.path.join(opts.work, "gpu-abi") if gpu else opts.work
+    os.makedirs(work, exist_ok=True)
     groups = []
     for op in OPS:
         if op not in ops:
@@ -626,7 +647,8 @@ def run_abi(opts, failures, ops):
                 chunk = functions[k:k + LIBRARY_SIZE]
                 name = "%s_%s_%s_%d" % (op, dtype, out, k // LIBRARY_SIZE)
                 libs.append((name, chunk, pool.submit(differential_ce.compile_library,
-                                                      opts.nn_compile, work, name, chunk)))
+                                                      opts.nn_compile, work, name, chunk,
+                                                      flags)))
             jobs.append((op, dtype, out, calls, libs))
         for op, dtype, out, calls, libs in jobs:
             start = time.time()
@@ -634,8 +656,8 @@ def run_abi(opts, failures, ops):
             kernels = differential_ce.load_kernels(libs, work, failures)
             for call in calls:
                 if call.fn.name in kernels:
-                    run_call(kernels[call.fn.name], call, opts, failures, state)
-            print("abi %s %s: %d cases, %d failed, %.1fs" % (
-                op, "%s->%s" % (dtype, out) if op == "softmax" else dtype,
+                    run_call(kernels[call.fn.name], call, opts, failures, state, prefix)
+            print("%s %s %s: %d cases, %d failed, %.1fs" % (
+                prefix, op, "%s->%s" % (dtype, out) if op == "softmax" else dtype,
                 failures.count - before[0], failures.failed - before[1], time.time() - start))
             sys.stdout.flush()
