@@ -160,7 +160,7 @@ struct ConvertNNToGPUPass
       return signalPassFailure();
 
     // Functions on tensors, and functions already bufferized (which hold
-    // nn.logsoftmax_into or nn.softmax_into).
+    // the ops' `_into` forms).
     SmallVector<func::FuncOp> onTensors, onBuffers;
     auto holds = [](func::FuncOp func, auto isWanted) {
       return func
