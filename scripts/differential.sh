@@ -13,9 +13,9 @@
 # 1 to 3, every dim position and spelling (vector kernels and linalg
 # decomposition), static, dynamic and partly dynamic shapes, row lengths
 # around every boundary up to 2^18 + 1, pattern slices, real and arbitrary
-# log-softmax outputs, adversarial gradients; and nn.softmax's and
-# nn.logsoftmax_grad's GPU kernels on the gpu-emu path (every pair or dtype
-# and strategy). Everything against the float64
+# log-softmax outputs, adversarial gradients; and nn.softmax's,
+# nn.logsoftmax_grad's and nn.cross_entropy's GPU kernels on the gpu-emu
+# path (every pair or dtype and strategy; cross-entropy's own cases). Everything against the float64
 # references (lib/nnref.py, lib/trainref.py). Ends with "N cases, M failed".
 #
 #   bash scripts/differential.sh [--seed=N] [--paths=abi,jit,ptx,gpu-emu] [--pairs=f32-f32,...]

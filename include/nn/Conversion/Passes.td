@@ -76,12 +76,14 @@ def ConvertNNToVectorPass : Pass<"nn-to-vector"> {
 def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Lower functions of nn ops to GPU kernel launches";
   let description = [{
-    Rewrites every function that contains `nn.logsoftmax` into a host
-    function on memrefs (device buffers; results become trailing
+    Rewrites every function that contains `nn.logsoftmax`, `nn.softmax`,
+    `nn.logsoftmax_grad` or `nn.cross_entropy` (logits of rank 1 or 2) into
+    a host function on memrefs (device buffers; results become trailing
     out-parameters written by the kernels; `llvm.emit_c_interface` set) that
-    launches kernels for each op. The function body must consist of
-    `nn.logsoftmax` ops on its arguments or on each other; anything else is
-    an error.
+    launches kernels for each op. The function body must consist of these
+    ops on its arguments or on each other; anything else is an error. The
+    other three take the log-softmax kernels below with another last step
+    (docs/training-ops.md).
 
     The functions are bufferized first by upstream's passes, as the CPU
     pipeline does: `one-shot-bufferize` (identity layouts at function

@@ -43,19 +43,34 @@ LogicalResult checkLowerable(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return func.emitError("--nn-to-gpu: @")
            << func.getName() << " must have a single block";
-  for (Type type : func.getArgumentTypes())
-    if (!nn::isSupportedTensorType(type))
-      return func.emitError("--nn-to-gpu: @")
-             << func.getName() << " takes " << type
-             << "; the GPU pipeline supports ranked tensors of f16, bf16, "
-                "f32 or f64";
+  for (Type type : func.getArgumentTypes()) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (nn::isSupportedTensorType(type) ||
+        (tensor && tensor.getElementType().isSignlessInteger() &&
+         llvm::is_contained({32u, 64u},
+                            tensor.getElementType().getIntOrFloatBitWidth())))
+      continue;
+    return func.emitError("--nn-to-gpu: @")
+           << func.getName() << " takes " << type
+           << "; the GPU pipeline supports ranked tensors of f16, bf16, f32 "
+              "or f64 (and of i32 or i64 for targets)";
+  }
   for (Operation &op : func.getBody().front()) {
+    if (auto crossEntropy = dyn_cast<nn::CrossEntropyOp>(op)) {
+      if (crossEntropy.getLogitsType().getRank() <= 2)
+        continue;
+      return op.emitError("--nn-to-gpu: nn.cross_entropy on the GPU takes "
+                          "[N, C] or [C] logits; rank ")
+             << crossEntropy.getLogitsType().getRank()
+             << " is not lowered yet (--nn-cpu-pipeline lowers it)";
+    }
     if (isa<nn::LogSoftmaxOp, nn::SoftmaxOp, nn::LogSoftmaxGradOp,
             func::ReturnOp>(op))
       continue;
     return op.emitError("--nn-to-gpu: the GPU pipeline supports functions "
-                        "made of nn.logsoftmax, nn.softmax and "
-                        "nn.logsoftmax_grad ops only; found '")
+                        "made of nn.logsoftmax, nn.softmax, "
+                        "nn.logsoftmax_grad and nn.cross_entropy ops only; "
+                        "found '")
            << op.getName() << "'";
   }
   for (Type type : func.getResultTypes())
@@ -73,12 +88,13 @@ mlir::nn::lowerBufferizedFunctionToGPU(func::FuncOp func,
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
     if (isa<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp, nn::LogSoftmaxGradIntoOp,
-            memref::AllocOp, memref::DeallocOp, memref::CopyOp>(op))
+            nn::CrossEntropyIntoOp, memref::AllocOp, memref::DeallocOp,
+            memref::CopyOp>(op))
       ops.push_back(op);
   });
   for (Operation *op : ops)
-    if (isa<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp,
-            nn::LogSoftmaxGradIntoOp>(op))
+    if (isa<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp, nn::LogSoftmaxGradIntoOp,
+            nn::CrossEntropyIntoOp>(op))
       for (Value buffer : op->getOperands())
         if (!cast<MemRefType>(buffer.getType()).getLayout().isIdentity())
           return op->emitError("--nn-to-gpu: the GPU kernels take "
@@ -106,6 +122,22 @@ mlir::nn::lowerBufferizedFunctionToGPU(func::FuncOp func,
           grad.getGradOutput(), grad.getGradInput(), grad.getNormalizedDim(),
           options, (func.getName() + "_" + Twine(opNumber++)).str(),
           grad.getOutput());
+      rewriter.eraseOp(op);
+    } else if (auto crossEntropy = dyn_cast<nn::CrossEntropyIntoOp>(op)) {
+      if (crossEntropy.getLogitsType().getRank() > 2)
+        return op->emitError("--nn-to-gpu: nn.cross_entropy on the GPU "
+                             "takes [N, C] or [C] logits");
+      gpu_kernels::CrossEntropyParams ce;
+      ce.ignoreIndex = crossEntropy.getIgnoreIndex();
+      ce.smoothing = crossEntropy.getLabelSmoothing().convertToDouble();
+      ce.perSample = crossEntropy.getReductionKind() == nn::LossReduction::None;
+      ce.mean = crossEntropy.getReductionKind() == nn::LossReduction::Mean;
+      gpu_kernels::emitSoftmaxKernels(
+          rewriter, loc, gpu_kernels::SoftmaxKind::CrossEntropy,
+          crossEntropy.getLogits(), crossEntropy.getLoss(),
+          crossEntropy.getLogitsType().getRank() - 1, options,
+          (func.getName() + "_" + Twine(opNumber++)).str(),
+          crossEntropy.getTarget(), ce);
       rewriter.eraseOp(op);
     } else if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       rewriter.replaceOp(
@@ -143,17 +175,15 @@ struct ConvertNNToGPUPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // The cross-entropy ops have no GPU kernels yet; say so rather than
-    // leave them for a later stage to trip over.
+    // The cross-entropy gradient has no GPU kernels yet; say so rather
+    // than leave it for a later stage to trip over.
     WalkResult unsupported = module.walk([](Operation *op) {
       if (!isa<nn::NNDialect>(op->getDialect()) ||
-          isa<nn::LogSoftmaxOp, nn::LogSoftmaxIntoOp, nn::SoftmaxOp,
-              nn::SoftmaxIntoOp, nn::LogSoftmaxGradOp,
-              nn::LogSoftmaxGradIntoOp>(op))
+          !isa<nn::CrossEntropyGradOp>(op))
         return WalkResult::advance();
-      op->emitOpError("has no GPU lowering yet; nn.logsoftmax, nn.softmax "
-                      "and nn.logsoftmax_grad run on the GPU "
-                      "(--nn-cpu-pipeline lowers every nn op)");
+      op->emitOpError("has no GPU lowering yet; nn.logsoftmax, nn.softmax, "
+                      "nn.logsoftmax_grad and nn.cross_entropy run on the "
+                      "GPU (--nn-cpu-pipeline lowers every nn op)");
       return WalkResult::interrupt();
     });
     if (unsupported.wasInterrupted())
@@ -174,11 +204,12 @@ struct ConvertNNToGPUPass
       if (func.isExternal())
         continue;
       if (holds(func, llvm::IsaPred<nn::LogSoftmaxOp, nn::SoftmaxOp,
-                                    nn::LogSoftmaxGradOp>))
+                                    nn::LogSoftmaxGradOp, nn::CrossEntropyOp>))
         onTensors.push_back(func);
-      else if (holds(func,
-                     llvm::IsaPred<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp,
-                                   nn::LogSoftmaxGradIntoOp>))
+      else if (holds(func, llvm::IsaPred<nn::LogSoftmaxIntoOp,
+                                         nn::SoftmaxIntoOp,
+                                         nn::LogSoftmaxGradIntoOp,
+                                         nn::CrossEntropyIntoOp>))
         onBuffers.push_back(func);
     }
     for (func::FuncOp func : onTensors)

@@ -59,11 +59,13 @@ struct RowSplit {
   }
 };
 
-/// A launch of `grid` blocks of `threadsX` x `threadsY` threads, into the
-/// one gpu.module that holds every kernel.
-gpu::LaunchOp createLaunch(KernelContext &k, Value grid, int64_t threadsX,
-                           int64_t threadsY, const std::string &kernelName,
-                           TypeRange workgroup = {}) {
+} // namespace
+
+gpu::LaunchOp mlir::nn::gpu_kernels::createLaunch(KernelContext &k, Value grid,
+                                                  int64_t threadsX,
+                                                  int64_t threadsY,
+                                                  const std::string &kernelName,
+                                                  TypeRange workgroup) {
   OpBuilder &b = k.b;
   Value one = arith::ConstantIndexOp::create(b, k.loc, 1);
   auto launch = gpu::LaunchOp::create(
@@ -78,6 +80,8 @@ gpu::LaunchOp createLaunch(KernelContext &k, Value grid, int64_t threadsX,
       FlatSymbolRefAttr::get(b.getContext(), kernelName));
   return launch;
 }
+
+namespace {
 
 /// One f32/f64 slot per warp of a block of `threads`, in shared memory.
 MemRefType sharedSlots(KernelContext &k, int64_t threads = kBlockThreads) {
@@ -204,6 +208,33 @@ struct OnChipRow {
     return e.groupReduce(s, /*isMax=*/false, t, sharedSum);
   }
 
+  /// The sum of (x - reference) * weight over the row's elements (not the
+  /// padding), reduced over the group: nn.cross_entropy's smoothing term.
+  Value spread(Emitter &e, Value t, Value shared, Value reference,
+               Value weight) {
+    Type vectorType = values[0].getType();
+    Value zeroVector = e.constant(vectorType, 0.0);
+    Value referenceVector = e.splat(reference, vectorType);
+    Value weightVector = e.splat(weight, vectorType);
+    Value sumVector;
+    for (auto [v, ok] : llvm::zip(values, valid)) {
+      Value term = e.mul(e.sub(v, referenceVector), weightVector);
+      if (ok)
+        term = arith::SelectOp::create(e.b, e.loc, ok, term, zeroVector);
+      sumVector = sumVector ? e.add(sumVector, term) : term;
+    }
+    Value s = e.reduce(vector::CombiningKind::ADD, sumVector);
+    if (split.edges) {
+      Value zero = e.constant(e.acc, 0.0);
+      for (auto [inside, x] : {std::make_pair(inHead, headValue),
+                               std::make_pair(inTail, tailValue)})
+        s = e.add(s, arith::SelectOp::create(
+                         e.b, e.loc, inside,
+                         e.mul(e.sub(x, reference), weight), zero));
+    }
+    return e.groupReduce(s, /*isMax=*/false, t, shared);
+  }
+
   /// Writes the result for every element held, from the row's reference
   /// and finished sum (Emitter::finishSum). For the gradient, each
   /// element's reference is its y, read from `aux` at the same place.
@@ -293,6 +324,23 @@ void mlir::nn::gpu_kernels::emitRowsOnChip(KernelContext &k, Value rows,
     return;
   }
   OnChipRow::Reduced reduced = r.maxAndSum(e, t, sharedMax, sharedSum);
+  if (k.kind == SoftmaxKind::CrossEntropy) {
+    // sharedMax is free again: every thread read it before the sum's
+    // barrier.
+    Value spread =
+        k.ce.smoothing > 0
+            ? r.spread(e, t, sharedMax, reduced.reference,
+                       crossEntropyClassWeight(k, n))
+            : Value();
+    Value leader = arith::AndIOp::create(
+        b, loc, active, e.cmp(arith::CmpIPredicate::eq, t, e.index(0)));
+    e.ifThen(leader, [&] {
+      emitCrossEntropyLoss(k, clamped, n, reduced.reference, reduced.sum,
+                           spread);
+    });
+    gpu::TerminatorOp::create(b, loc);
+    return;
+  }
   Value finished = e.finishSum(k.kind, reduced.sum);
   e.ifThen(active, [&] {
     r.store(e, k.kind, k.out, t, reduced.reference, finished);
@@ -548,6 +596,53 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
   Value reference = e.safeMax(blockMax);
   Value s = e.groupReduce(e.sumAgainst(state, reference), /*isMax=*/false, t,
                           launch.getWorkgroupAttributions()[1]);
+  if (k.kind == SoftmaxKind::CrossEntropy) {
+    // With label smoothing, one more read for the sum of
+    // e / C * (x - reference).
+    Value spread;
+    if (k.ce.smoothing > 0) {
+      Value weight = crossEntropyClassWeight(k, n);
+      auto term = [&](Value x) {
+        return e.mul(e.sub(x, e.splat(reference, x.getType())),
+                     e.splat(weight, x.getType()));
+      };
+      auto vectorType = VectorType::get({width}, k.acc);
+      auto loop = scf::ForOp::create(b, loc, t, split.vectors, step,
+                                     ValueRange{e.constant(vectorType, 0.0)});
+      {
+        OpBuilder::InsertionGuard bodyGuard(b);
+        b.setInsertionPointToStart(loop.getBody());
+        Value offset = e.addi(split.bodyStart,
+                              e.muli(loop.getInductionVar(), e.index(width)));
+        scf::YieldOp::create(b, loc,
+                             e.add(loop.getRegionIterArgs()[0],
+                                   term(e.loadVector(k.in, offset, width))));
+      }
+      spread = e.reduce(vector::CombiningKind::ADD, loop.getResult(0));
+      if (split.edges) {
+        Value zero = e.constant(k.acc, 0.0);
+        for (auto [inside, start] : {std::make_pair(inHead, split.base),
+                                     std::make_pair(inTail, split.tailStart)})
+          spread = e.add(spread, e.ifElse(
+                                     inside,
+                                     [&, start = start] {
+                                       return term(e.loadScalar(
+                                           k.in, e.addi(start, t)));
+                                     },
+                                     zero));
+      }
+      // The maximum's slots are free: every thread read them before the
+      // sum's barrier.
+      spread = e.groupReduce(spread, /*isMax=*/false, t,
+                             launch.getWorkgroupAttributions()[0]);
+    }
+    e.ifThen(e.cmp(arith::CmpIPredicate::eq, t, e.index(0)), [&] {
+      emitCrossEntropyLoss(k, launch.getBlockIds().x, n, reference, s,
+                           spread);
+    });
+    gpu::TerminatorOp::create(b, loc);
+    return;
+  }
   Value finished = e.finishSum(k.kind, s);
 
   // The second read: (x - max) - log(sum), or exp(x - max) / sum.

@@ -15,6 +15,7 @@
 #ifndef NN_LIB_CONVERSION_NNTOGPU_LOGSOFTMAXKERNELS_H
 #define NN_LIB_CONVERSION_NNTOGPU_LOGSOFTMAXKERNELS_H
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "nn/Conversion/NNToGPU/NNToGPU.h"
@@ -38,6 +39,22 @@ enum class SoftmaxKind {
   /// g - exp(y) * sum(g) for g in `in` and y in `aux`, with no maximum (the
   /// sum is of g itself): nn.logsoftmax_grad.
   LogSoftmaxGrad,
+  /// No element written: each row (sample) of logits in `in` gives one
+  /// loss, from its maximum, sum and target (in `aux`): nn.cross_entropy.
+  CrossEntropy,
+};
+
+/// nn.cross_entropy's part of the kernels' context.
+struct CrossEntropyParams {
+  int64_t ignoreIndex = -100;
+  double smoothing = 0.0;
+  /// Reduction "none": each loss is written to `out`. Otherwise
+  /// `partials` holds two f64 per sample, its loss and whether it counts,
+  /// which emitCrossEntropyTotal adds (and divides for "mean").
+  bool perSample = false;
+  bool mean = false;
+  /// Set by emitSoftmaxKernels.
+  Value partials;
 };
 
 /// What every kernel of one op shares.
@@ -52,9 +69,33 @@ struct KernelContext {
   std::string name;
   SoftmaxKind kind = SoftmaxKind::LogSoftmax;
   /// The flat buffer read beside `in` when writing: nn.logsoftmax_grad's
-  /// `output`; null for the other kinds.
+  /// `output`, nn.cross_entropy's targets; null for the other kinds.
   Value aux = {};
+  CrossEntropyParams ce = {};
 };
+
+/// A launch of `grid` blocks of `threadsX` x `threadsY` threads, into the
+/// one gpu.module that holds every kernel.
+gpu::LaunchOp createLaunch(KernelContext &k, Value grid, int64_t threadsX,
+                           int64_t threadsY, const std::string &kernelName,
+                           TypeRange workgroup = {});
+
+/// The loss of sample `row` of nn.cross_entropy (`n` classes), from its
+/// row's safe maximum `reference`, sum of exp(x - reference) and, with
+/// label smoothing e, `spread` = sum of e / n * (x - reference): written to
+/// `out` or `partials`. Out-of-range targets give NaN; ignored ones 0, not
+/// counted.
+void emitCrossEntropyLoss(KernelContext &k, Value row, Value n,
+                          Value reference, Value sum, Value spread);
+
+/// e / n (label smoothing e over `n` classes) in `acc`, the weight of each
+/// class's term of the smoothed loss.
+Value crossEntropyClassWeight(KernelContext &k, Value n);
+
+/// nn.cross_entropy "sum" or "mean": one block adds the `rows` samples'
+/// partials in f64 and writes the total (or the mean over the counted
+/// samples: NaN when none counts, as PyTorch) to `out`.
+void emitCrossEntropyTotal(KernelContext &k, Value rows);
 
 /// The elements of `input` one vector access moves: 128 bits (4 f32, 8
 /// f16/bf16, 2 f64), at most 4 when accumulating in f64.
@@ -107,7 +148,7 @@ void emitColumns(KernelContext &k, Value outer, Value n, Value inner,
 void emitSoftmaxKernels(OpBuilder &b, Location loc, SoftmaxKind kind, Value in,
                         Value out, int64_t dim,
                         const GPUKernelOptions &options, std::string name,
-                        Value aux = {});
+                        Value aux = {}, CrossEntropyParams ce = {});
 
 } // namespace mlir::nn::gpu_kernels
 

@@ -195,8 +195,10 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
   // so that the grid fills the GPU; many are held by a wide block or
   // streamed, a block per row.
   auto longRows = [&] {
-    // The gradient has no split kernels: its long rows are streamed.
-    if (k.kind == gpu_kernels::SoftmaxKind::LogSoftmaxGrad)
+    // The gradient and cross-entropy have no split kernels: their long
+    // rows are streamed.
+    if (k.kind == gpu_kernels::SoftmaxKind::LogSoftmaxGrad ||
+        k.kind == gpu_kernels::SoftmaxKind::CrossEntropy)
       return strategy == GPURowStrategy::BlockPerRow ? manyRows() : streamed();
     if (strategy == GPURowStrategy::Split)
       return splitRows();
@@ -267,7 +269,8 @@ void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
                                      SoftmaxKind kind, Value in, Value out,
                                      int64_t dim,
                                      const nn::GPUKernelOptions &options,
-                                     std::string name, Value aux) {
+                                     std::string name, Value aux,
+                                     CrossEntropyParams ce) {
   auto inType = cast<MemRefType>(in.getType());
   auto resultType =
       cast<FloatType>(cast<MemRefType>(out.getType()).getElementType());
@@ -303,11 +306,32 @@ void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
                                      acc,
                                      std::move(name),
                                      kind,
-                                     aux ? flatten(b, loc, aux) : Value()};
+                                     aux ? flatten(b, loc, aux) : Value(),
+                                     ce};
+  bool crossEntropy = kind == SoftmaxKind::CrossEntropy;
+  if (crossEntropy && !ce.perSample) {
+    // Two f64 per sample (at least one sample's worth: no 0-byte buffer).
+    Value count = arith::MaxUIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, outer,
+                              arith::ConstantIndexOp::create(b, loc, 2)),
+        arith::ConstantIndexOp::create(b, loc, 2));
+    kernels.ce.partials =
+        gpu::AllocOp::create(b, loc,
+                             MemRefType::get({ShapedType::kDynamic},
+                                             b.getF64Type()),
+                             /*asyncToken=*/Type(), ValueRange{},
+                             ValueRange{count}, ValueRange{})
+            .getMemref();
+  }
 
-  // No launch for an empty tensor: a grid of 0 blocks is an error.
-  Value total = arith::MulIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, outer, n), inner);
+  // No launch for an empty tensor: a grid of 0 blocks is an error. A
+  // sample with no class still has a loss (NaN, or 0 when ignored).
+  Value total =
+      crossEntropy ? outer
+                   : arith::MulIOp::create(
+                         b, loc, arith::MulIOp::create(b, loc, outer, n), inner)
+                         .getResult();
   Value nonEmpty =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, total,
                             arith::ConstantIndexOp::create(b, loc, 0));
@@ -321,4 +345,9 @@ void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
                                                   : std::optional(staticN),
                    inType.getElementType(), options);
   });
+  if (kernels.ce.partials) {
+    emitCrossEntropyTotal(kernels, outer);
+    gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                           kernels.ce.partials);
+  }
 }

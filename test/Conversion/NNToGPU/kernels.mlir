@@ -290,10 +290,10 @@ func.func @chain(%x: tensor<8x100xf64>) -> (tensor<8x100xf64>, tensor<8x100xf64>
 
 // -----
 
-// Only functions made of nn.logsoftmax, nn.softmax and nn.logsoftmax_grad
-// ops are supported on the GPU.
+// Only functions made of nn.logsoftmax, nn.softmax, nn.logsoftmax_grad and
+// nn.cross_entropy ops are supported on the GPU.
 func.func @other_ops(%x: tensor<8xf32>) -> tensor<8xf32> {
-  // expected-error @below {{--nn-to-gpu: the GPU pipeline supports functions made of nn.logsoftmax, nn.softmax and nn.logsoftmax_grad ops only; found 'math.exp'}}
+  // expected-error @below {{--nn-to-gpu: the GPU pipeline supports functions made of nn.logsoftmax, nn.softmax, nn.logsoftmax_grad and nn.cross_entropy ops only; found 'math.exp'}}
   %e = math.exp %x : tensor<8xf32>
   %y = nn.logsoftmax %e, dim = 0 : tensor<8xf32> -> tensor<8xf32>
   return %y : tensor<8xf32>
@@ -374,4 +374,37 @@ func.func @grad_long(%g: tensor<64x128256xbf16>, %y: tensor<64x128256xbf16>) -> 
 func.func @grad_columns(%g: tensor<8x100x64xf64>, %y: tensor<8x100x64xf64>) -> tensor<8x100x64xf64> {
   %gx = "nn.logsoftmax_grad"(%g, %y) <{dim = 1 : i64}> : (tensor<8x100x64xf64>, tensor<8x100x64xf64>) -> tensor<8x100x64xf64>
   return %gx : tensor<8x100x64xf64>
+}
+
+// -----
+
+// nn.cross_entropy ("mean", label smoothing): the row kernels reduce each
+// sample's maximum and sum; with smoothing also sum(e / C * (x - max)); the
+// row's first lane reads the target, its logit only when in range, and
+// stores the loss and whether it counts (f64) for a one-block total.
+// CHECK-LABEL: func.func @cross_entropy(
+// CHECK-SAME:    %[[X:[^:]*]]: memref<64x1000xf32>, %[[T:[^:]*]]: memref<64xi32>, %[[L:[^:]*]]: memref<f32>)
+// CHECK:         %[[P:.*]] = gpu.alloc  (%{{.*}}) : memref<?xf64>
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_0_warp_per_row_v4)
+// CHECK:           math.exp2 {{.*}} fastmath<afn> : vector<4xf32>
+// CHECK:           scf.if
+// CHECK:             %[[LOGSUM:.*]] = math.log
+// CHECK:             %[[TARGET:.*]] = memref.load %[[T]][%{{.*}}] : memref<64xi32>
+// CHECK:             %[[T64:.*]] = arith.extsi %[[TARGET]] : i32 to i64
+// CHECK:             %[[IGNORED:.*]] = arith.cmpi eq, %[[T64]], %{{.*}} : i64
+// CHECK:             %[[IN:.*]] = arith.andi
+// CHECK:             %[[XT:.*]] = scf.if %[[IN]] -> (f32) {
+// CHECK:               memref.load %{{.*}} : memref<64000xf32>
+// CHECK:             } else {
+// CHECK:             %[[SHIFTED:.*]] = arith.subf %[[XT]], %{{.*}} : f32
+// CHECK:             memref.store %{{.*}}, %[[P]]
+// CHECK:             memref.store %{{.*}}, %[[P]]
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_0_warp_per_row_v1)
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_0_ce_total)
+// CHECK:           arith.divf
+// CHECK:           memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<1xf32>
+// CHECK:         gpu.dealloc  %[[P]]
+func.func @cross_entropy(%x: tensor<64x1000xf32>, %t: tensor<64xi32>) -> tensor<f32> {
+  %l = "nn.cross_entropy"(%x, %t) <{label_smoothing = 0.1 : f64}> : (tensor<64x1000xf32>, tensor<64xi32>) -> tensor<f32>
+  return %l : tensor<f32>
 }

@@ -76,3 +76,31 @@ func.func @grad(%g: tensor<4x?xbf16>, %y: tensor<4x?xbf16>) -> tensor<4x?xbf16> 
   %gx = "nn.logsoftmax_grad"(%g, %y) <{dim = -1 : i64}> : (tensor<4x?xbf16>, tensor<4x?xbf16>) -> tensor<4x?xbf16>
   return %gx : tensor<4x?xbf16>
 }
+
+// -----
+
+// nn.cross_entropy: the loss takes the target's shape for "none" (its
+// dynamic size from the target), and every attribute carries over.
+// CHECK-LABEL: func.func @cross_entropy_none(
+// CHECK-SAME:    %[[X:[^:]*]]: memref<?x10xf32>, %[[T:[^:]*]]: memref<?xi32>) -> memref<?xf32>
+// CHECK:         %[[C0:.*]] = arith.constant 0 : index
+// CHECK:         %[[N:.*]] = memref.dim %[[T]], %[[C0]]
+// CHECK:         %[[L:.*]] = memref.alloc(%[[N]]) {{.*}}: memref<?xf32>
+// CHECK:         nn.cross_entropy_into %[[X]], %[[T]] into %[[L]] {ignore_index = 3 : i64, label_smoothing = 1.000000e-01 : f64, reduction = "none"} : memref<?x10xf32>, memref<?xi32> into memref<?xf32>
+// CHECK:         return %[[L]]
+func.func @cross_entropy_none(%x: tensor<?x10xf32>, %t: tensor<?xi32>) -> tensor<?xf32> {
+  %l = "nn.cross_entropy"(%x, %t) <{ignore_index = 3 : i64, reduction = "none", label_smoothing = 0.1 : f64}> : (tensor<?x10xf32>, tensor<?xi32>) -> tensor<?xf32>
+  return %l : tensor<?xf32>
+}
+
+// -----
+
+// PyTorch's defaults (which the printer leaves out); a rank-0 loss needs no
+// size.
+// CHECK-LABEL: func.func @cross_entropy_mean(
+// CHECK:         %[[L:.*]] = memref.alloc() {{.*}}: memref<bf16>
+// CHECK:         nn.cross_entropy_into %{{.*}}, %{{.*}} into %[[L]] : memref<4x?xbf16>, memref<4xi64> into memref<bf16>
+func.func @cross_entropy_mean(%x: tensor<4x?xbf16>, %t: tensor<4xi64>) -> tensor<bf16> {
+  %l = "nn.cross_entropy"(%x, %t) : (tensor<4x?xbf16>, tensor<4xi64>) -> tensor<bf16>
+  return %l : tensor<bf16>
+}

@@ -195,3 +195,27 @@ func.func @grad_into_types(%g: memref<4xf32>, %y: memref<4xf16>, %gx: memref<4xf
   "nn.logsoftmax_grad_into"(%g, %y, %gx) <{dim = 0 : i64}> : (memref<4xf32>, memref<4xf16>, memref<4xf32>) -> ()
   return
 }
+
+// -----
+
+func.func @cross_entropy_into_rank(%x: memref<8x4xf32>, %t: memref<8xi64>, %l: memref<f32>) {
+  // expected-error @+1 {{'nn.cross_entropy_into' op loss must have rank 1 for reduction "none"}}
+  nn.cross_entropy_into %x, %t into %l {reduction = "none"} : memref<8x4xf32>, memref<8xi64> into memref<f32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_into_reduction(%x: memref<8x4xf32>, %t: memref<8xi64>, %l: memref<f32>) {
+  // expected-error @+1 {{'nn.cross_entropy_into' op 'reduction' is "avg", but it must be "none", "sum" or "mean"}}
+  nn.cross_entropy_into %x, %t into %l {reduction = "avg"} : memref<8x4xf32>, memref<8xi64> into memref<f32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_into_target(%x: memref<8x4xf32>, %t: memref<8x4xi64>, %l: memref<f32>) {
+  // expected-error @+1 {{'nn.cross_entropy_into' op target must have one rank less than the logits (of rank 1 or more)}}
+  nn.cross_entropy_into %x, %t into %l : memref<8x4xf32>, memref<8x4xi64> into memref<f32>
+  return
+}

@@ -156,3 +156,12 @@ func.func @grad_into_buffers(%g: memref<3x?xf32>, %y: memref<3x?xf32>, %gx: memr
   nn.logsoftmax_grad_into %g, %y, dim = -2 into %gx : memref<3x?xf32>
   return
 }
+
+// CHECK-LABEL: func.func @cross_entropy_into_buffers
+// CHECK:         nn.cross_entropy_into %{{.*}}, %{{.*}} into %{{.*}} {reduction = "sum"} : memref<8x?xf32>, memref<8xi64> into memref<f32>
+// GENERIC-LABEL: sym_name = "cross_entropy_into_buffers"
+// GENERIC:         "nn.cross_entropy_into"(%{{.*}}, %{{.*}}, %{{.*}}) <{ignore_index = -100 : i64, label_smoothing = 0.000000e+00 : f64, reduction = "sum"}> : (memref<8x?xf32>, memref<8xi64>, memref<f32>) -> ()
+func.func @cross_entropy_into_buffers(%x: memref<8x?xf32>, %t: memref<8xi64>, %l: memref<f32>) {
+  nn.cross_entropy_into %x, %t into %l {reduction = "sum"} : memref<8x?xf32>, memref<8xi64> into memref<f32>
+  return
+}

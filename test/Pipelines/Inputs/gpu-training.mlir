@@ -1,4 +1,4 @@
-// nn.softmax and nn.logsoftmax_grad for every GPU strategy: test/Pipelines/gpu-ptx-training.test.
+// nn.softmax, nn.logsoftmax_grad and nn.cross_entropy for every GPU strategy: test/Pipelines/gpu-ptx-training.test.
 func.func @sm_warp(%x: tensor<4096x512xf32>) -> tensor<4096x512xf32> {
   %y = "nn.softmax"(%x) <{dim = 1 : i64}> : (tensor<4096x512xf32>) -> tensor<4096x512xf32>
   return %y : tensor<4096x512xf32>
@@ -34,4 +34,16 @@ func.func @grad_cols(%g: tensor<32x1024x128xf32>, %y: tensor<32x1024x128xf32>) -
 func.func @grad_f64(%g: tensor<?x?xf64>, %y: tensor<?x?xf64>) -> tensor<?x?xf64> {
   %gx = "nn.logsoftmax_grad"(%g, %y) <{dim = 1 : i64}> : (tensor<?x?xf64>, tensor<?x?xf64>) -> tensor<?x?xf64>
   return %gx : tensor<?x?xf64>
+}
+func.func @ce_rows(%x: tensor<4096x1000xf32>, %t: tensor<4096xi64>) -> tensor<f32> {
+  %l = "nn.cross_entropy"(%x, %t) <{label_smoothing = 0.1 : f64}> : (tensor<4096x1000xf32>, tensor<4096xi64>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+func.func @ce_dyn(%x: tensor<?x?xbf16>, %t: tensor<?xi32>) -> tensor<?xbf16> {
+  %l = "nn.cross_entropy"(%x, %t) <{reduction = "none"}> : (tensor<?x?xbf16>, tensor<?xi32>) -> tensor<?xbf16>
+  return %l : tensor<?xbf16>
+}
+func.func @ce_f64(%x: tensor<?x?xf64>, %t: tensor<?xi64>) -> tensor<f64> {
+  %l = "nn.cross_entropy"(%x, %t) <{reduction = "sum", label_smoothing = 0.2 : f64}> : (tensor<?x?xf64>, tensor<?xi64>) -> tensor<f64>
+  return %l : tensor<f64>
 }

@@ -232,6 +232,33 @@ LogicalResult CrossEntropyOp::verify() {
   return verifyLossType(*this, getLoss().getType(), "result");
 }
 
+LogicalResult CrossEntropyIntoOp::verify() {
+  if (!parseLossReduction(getReduction()))
+    return emitOpError("'reduction' is \"")
+           << getReduction() << "\", but it must be \"none\", \"sum\" or "
+           << "\"mean\"";
+  double smoothing = getLabelSmoothing().convertToDouble();
+  if (!(smoothing >= 0.0 && smoothing <= 1.0))
+    return emitOpError("'label_smoothing' is ")
+           << smoothing << ", but it must lie in [0, 1]";
+  MemRefType logits = getLogitsType();
+  auto target = cast<MemRefType>(getTarget().getType());
+  auto loss = cast<MemRefType>(getLoss().getType());
+  if (logits.getRank() == 0 || target.getRank() != logits.getRank() - 1)
+    return emitOpError("target must have one rank less than the logits (of "
+                       "rank 1 or more)");
+  if (loss.getElementType() != logits.getElementType())
+    return emitOpError("loss element type ")
+           << loss.getElementType() << " must be the logits' "
+           << logits.getElementType();
+  int64_t lossRank =
+      getReductionKind() == LossReduction::None ? target.getRank() : 0;
+  if (loss.getRank() != lossRank)
+    return emitOpError("loss must have rank ")
+           << lossRank << " for reduction \"" << getReduction() << "\"";
+  return success();
+}
+
 LogicalResult CrossEntropyGradOp::verify() {
   if (failed(verifyCrossEntropyLike(*this)))
     return failure();

@@ -20,6 +20,20 @@ using namespace mlir::nn;
 
 namespace {
 
+/// The `_into` op's attributes: `dim` counted from the start.
+template <typename TensorOp>
+SmallVector<NamedAttribute> intoAttributes(TensorOp op, Builder &b) {
+  return {b.getNamedAttr("dim", b.getI64IntegerAttr(op.getNormalizedDim()))};
+}
+/// nn.cross_entropy's attributes, defaults spelled out.
+SmallVector<NamedAttribute> intoAttributes(CrossEntropyOp op, Builder &b) {
+  return {
+      b.getNamedAttr("ignore_index", b.getI64IntegerAttr(op.getIgnoreIndex())),
+      b.getNamedAttr("reduction", b.getStringAttr(op.getReduction())),
+      b.getNamedAttr("label_smoothing",
+                     b.getF64FloatAttr(op.getLabelSmoothing().convertToDouble()))};
+}
+
 template <typename TensorOp, typename IntoOp>
 struct SoftmaxLikeBufferizationModel
     : BufferizableOpInterface::ExternalModel<
@@ -70,25 +84,26 @@ struct SoftmaxLikeBufferizationModel
         getBufferType(op, op->getResult(0), options, state, invocationStack);
     if (failed(outputType))
       return failure();
-    // The result has the operands' shape: its dynamic sizes are the first
-    // operand's.
+    // The result has the shape of the first operand of its rank (the
+    // input, or the target of a per-sample loss): its dynamic sizes are
+    // that operand's.
     SmallVector<Value> dynamicSizes;
     auto shape = cast<ShapedType>(op->getResult(0).getType()).getShape();
+    Value shaped = *llvm::find_if(operands, [&](Value buffer) {
+      return cast<ShapedType>(buffer.getType()).getRank() ==
+             static_cast<int64_t>(shape.size());
+    });
     for (auto [i, size] : llvm::enumerate(shape))
       if (ShapedType::isDynamic(size))
-        dynamicSizes.push_back(
-            memref::DimOp::create(rewriter, loc, operands[0], i));
+        dynamicSizes.push_back(memref::DimOp::create(rewriter, loc, shaped, i));
     FailureOr<Value> output = options.createAlloc(
         rewriter, loc, cast<MemRefType>(*outputType), dynamicSizes);
     if (failed(output))
       return failure();
-    // The operands' buffers, then the result's, and `dim` counted from the
-    // start.
+    // The operands' buffers, then the result's, and the op's attributes.
     operands.push_back(*output);
     IntoOp::create(rewriter, loc, TypeRange{}, operands,
-                   {rewriter.getNamedAttr(
-                       "dim", rewriter.getI64IntegerAttr(
-                                  tensorOp.getNormalizedDim()))});
+                   intoAttributes(tensorOp, rewriter));
     replaceOpWithBufferizedValues(rewriter, op, *output);
     return success();
   }
@@ -103,5 +118,8 @@ void mlir::nn::attachBufferizationModels(MLIRContext *context) {
       SoftmaxLikeBufferizationModel<SoftmaxOp, SoftmaxIntoOp>>(*context);
   LogSoftmaxGradOp::attachInterface<
       SoftmaxLikeBufferizationModel<LogSoftmaxGradOp, LogSoftmaxGradIntoOp>>(
+      *context);
+  CrossEntropyOp::attachInterface<
+      SoftmaxLikeBufferizationModel<CrossEntropyOp, CrossEntropyIntoOp>>(
       *context);
 }

@@ -27,9 +27,11 @@ positions, the spec's tolerances elsewhere). Paths:
       [--ops logsoftmax,cross_entropy,cross_entropy_grad,softmax,logsoftmax_grad]
 
 --ops picks the ops (default: logsoftmax, as above). cross_entropy and
-cross_entropy_grad run on the abi path only (differential_ce.py: [N, C] and
+cross_entropy_grad run on the abi path (differential_ce.py: [N, C] and
 [C] logits, every dtype, i64/i32 targets, every reduction, smoothing 0 and
-0.1, ignored targets, against trainref.py); softmax and logsoftmax_grad
+0.1, ignored targets, against trainref.py), cross_entropy also on the
+gpu-emu path ("gpu-abi": the same cases on the GPU kernels, emulated);
+softmax and logsoftmax_grad
 run on the abi path (differential_sm.py: ranks 1 to 3, every dim position
 and spelling, static, dynamic and partly dynamic shapes, softmax into every
 wider result type, logsoftmax_grad on real and arbitrary log-softmax
@@ -450,6 +452,8 @@ def main():
         gpu_emulation.run_grad(opts, failures)
     if "gpu-emu" in paths and set(ops) & set(differential_sm.OPS):
         differential_sm.run_abi(opts, failures, ops, gpu=True)
+    if "gpu-emu" in paths and "cross_entropy" in ops:
+        differential_ce.run_abi(opts, failures, ops, gpu=True)
     print("%d cases, %d failed, %.0fs (tier %s, seed %d)" % (
         failures.count, failures.failed, time.time() - start, opts.tier, opts.seed))
     return 1 if failures.failed else 0

@@ -473,7 +473,12 @@ def evaluate(kernel, fn, g, x, t, order, threads_too=True):
         shape, role = (t.shape if fn.reduction == "none" else ()), per_sample
     y1 = invoke(kernel, operands, shape, role, fn.dtype, 0, 1, 0x7F)
     y2 = invoke(kernel, operands, shape, role, fn.dtype, 1, 2, 0x00) if threads_too else None
-    y = from_storage(y1, fn.dtype)
+    return y1, y2, judge(fn, g, x, t, order, y1)
+
+
+def judge(fn, g, x, t, order, raw):
+    """None, or why the raw result `raw` does not match trainref."""
+    y = from_storage(raw, fn.dtype)
     ref, atol, rtol = expected(fn, g, x, t)
     if fn.op == "cross_entropy":
         big = beyond_compute_range(x.reshape(-1, x.shape[-1]), t.reshape(-1), fn.eps, fn.dtype)
@@ -485,14 +490,22 @@ def evaluate(kernel, fn, g, x, t, order, threads_too=True):
     reason = trainref.compare(y, ref, atol, rtol)
     if reason:
         reason = "%s%s" % (locate(fn, y, ref, atol, rtol, x, t, order), reason)
-    return y1, y2, reason
+    return reason
 
 
-def run_call(kernel, call, opts, failures, state):
+def run_call(kernel, call, opts, failures, state, prefix="abi"):
+    """One call, labelled `prefix`: for the CPU ("abi") the unaligned
+    2-thread result must equal the aligned 1-thread one bit for bit; the
+    GPU kernels ("gpu-abi", emulated) take vector or scalar kernels by
+    alignment, which sum in another order, so each is checked against
+    trainref."""
     fn = call.fn
     g, x, t, order, poisoned = make_inputs(call, opts.seed)
     y1, y2, reason = evaluate(kernel, fn, g, x, t, order)
-    if reason:
+    if prefix != "abi":
+        reason = reason or judge(fn, g, x, t, order, y2)
+        reason = reason and "%s: %s" % (prefix, reason)
+    elif reason:
         if fn.op == "cross_entropy" and fn.reduction != "none" and fn.rank == 2:
             reason = "%s%s" % (blame(kernel, call, fn, g, x, t, order, poisoned, reason),
                                reason)
@@ -502,7 +515,9 @@ def run_call(kernel, call, opts, failures, state):
     if reason:
         state["repros"] += 1
         if state["repros"] <= 50:
-            print("  reproduce: %s --only=%s" % (opts.rerun, shlex.quote(call.label())))
+            rerun = opts.rerun if prefix == "abi" else opts.rerun.replace(
+                "--paths abi", "--paths gpu-emu")
+            print("  reproduce: %s --only=%s" % (rerun, shlex.quote(call.label())))
             print("  nn-run (1 call, no buffer offsets): %s" % save_repro(
                 opts.work, call, g, x, t, state["repros"]))
         sys.stdout.flush()
@@ -581,13 +596,18 @@ def compile_library(nn_compile, work, name, functions, flags=("--min-parallel-by
     return path, None
 
 
-def run_abi(opts, failures, ops):
+def run_abi(opts, failures, ops, gpu=False):
     """Runs the ABI cases of `ops` (a subset of OPS), one summary line per op
-    and dtype: `abi OP DTYPE: N cases, M failed, Ts`."""
-    work = opts.work
+    and dtype: `abi OP DTYPE: N cases, M failed, Ts`. With `gpu`, the
+    cross_entropy cases on the GPU kernels (nn-compile
+    --target=gpu-emulator), labelled `gpu-abi`."""
+    prefix = "gpu-abi" if gpu else "abi"
+    flags = ["--target=gpu-emulator"] if gpu else ["--min-parallel-bytes=0"]
+    work = os.path.join(opts.work, "gpu-abi") if gpu else opts.work
+    os.makedirs(work, exist_ok=True)
     groups = []
     for op in OPS:
-        if op not in ops:
+        if op not in ops or (gpu and op != "cross_entropy"):
             continue
         for dtype in nnref.DTYPES:
             if opts.dtypes and dtype not in opts.dtypes.split(","):
@@ -608,7 +628,7 @@ def run_abi(opts, failures, ops):
                 chunk = functions[k:k + LIBRARY_SIZE]
                 name = "%s_%s_%d" % (op, dtype, k // LIBRARY_SIZE)
                 libs.append((name, chunk, pool.submit(compile_library, opts.nn_compile, work,
-                                                      name, chunk)))
+                                                      name, chunk, flags)))
             jobs.append((op, dtype, calls, libs))
         for op, dtype, calls, libs in jobs:
             start = time.time()
@@ -616,8 +636,8 @@ def run_abi(opts, failures, ops):
             kernels = load_kernels(libs, work, failures)
             for call in calls:
                 if call.fn.name in kernels:
-                    run_call(kernels[call.fn.name], call, opts, failures, state)
-            print("abi %s %s: %d cases, %d failed, %.1fs" % (
-                op, dtype, failures.count - before[0], failures.failed - before[1],
+                    run_call(kernels[call.fn.name], call, opts, failures, state, prefix)
+            print("%s %s %s: %d cases, %d failed, %.1fs" % (
+                prefix, op, dtype, failures.count - before[0], failures.failed - before[1],
                 time.time() - start))
             sys.stdout.flush()

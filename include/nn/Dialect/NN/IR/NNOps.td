@@ -329,6 +329,42 @@ def NN_CrossEntropyOp : NN_CrossEntropyBase<"cross_entropy"> {
   let hasVerifier = 1;
 }
 
+def NN_CrossEntropyIntoOp : NN_Op<"cross_entropy_into"> {
+  let summary = "nn.cross_entropy on buffers";
+  let description = [{
+    The bufferized form of `nn.cross_entropy`, with its attributes: reads
+    `logits` and `target`, writes the loss into `loss` (rank 0, or the
+    target's shape for "none"). `one-shot-bufferize` produces it;
+    `--nn-to-gpu` lowers it.
+
+    ```mlir
+    nn.cross_entropy_into %logits, %target into %loss {reduction = "sum"}
+        : memref<8x?xf32>, memref<8xi64> into memref<f32>
+    ```
+  }];
+
+  let arguments = (ins Arg<NN_FloatMemRef, "", [MemRead]>:$logits,
+                       Arg<MemRefOf<[I32, I64]>, "", [MemRead]>:$target,
+                       Arg<NN_FloatMemRef, "", [MemWrite]>:$loss,
+                       DefaultValuedAttr<I64Attr, "-100">:$ignore_index,
+                       DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction,
+                       DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing);
+  let assemblyFormat = [{
+    $logits `,` $target `into` $loss attr-dict `:` type($logits) `,`
+    type($target) `into` type($loss)
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MemRefType getLogitsType() {
+      return ::llvm::cast<::mlir::MemRefType>(getLogits().getType());
+    }
+    /// The `reduction` attribute as an enum (the verifier checks it).
+    ::mlir::nn::LossReduction getReductionKind() {
+      return *::mlir::nn::parseLossReduction(getReduction());
+    }
+  }];
+  let hasVerifier = 1;
+}
+
 def NN_CrossEntropyGradOp : NN_CrossEntropyBase<"cross_entropy_grad"> {
   let summary = "Gradient of nn.cross_entropy with respect to the logits";
   let description = [{
