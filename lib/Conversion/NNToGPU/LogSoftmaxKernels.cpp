@@ -460,6 +460,45 @@ void mlir::nn::gpu_kernels::emitSplitRows(KernelContext &k, Value rows,
 }
 
 namespace {
+/// This thread's share of the sum of term(x) over a streamed row: its
+/// vectors t, t + step, ... of the body, then, where it holds them, the
+/// head and tail elements. `term` takes a vector or a scalar of `acc`.
+/// `inHead` and `inTail` are created here when null.
+Value sumThreadShare(Emitter &e, Value buffer, const RowSplit &split, Value t,
+                     Value step, int64_t width, Value &inHead, Value &inTail,
+                     llvm::function_ref<Value(Value)> term) {
+  OpBuilder &b = e.b;
+  auto vectorType = VectorType::get({width}, e.acc);
+  auto loop = scf::ForOp::create(b, e.loc, t, split.vectors, step,
+                                 ValueRange{e.constant(vectorType, 0.0)});
+  {
+    OpBuilder::InsertionGuard bodyGuard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value offset = e.addi(split.bodyStart,
+                          e.muli(loop.getInductionVar(), e.index(width)));
+    scf::YieldOp::create(b, e.loc,
+                         e.add(loop.getRegionIterArgs()[0],
+                               term(e.loadVector(buffer, offset, width))));
+  }
+  Value s = e.reduce(vector::CombiningKind::ADD, loop.getResult(0));
+  if (!split.edges)
+    return s;
+  Value zero = e.constant(e.acc, 0.0);
+  if (!inHead) {
+    inHead = e.cmp(arith::CmpIPredicate::ult, t, split.head);
+    inTail = e.cmp(arith::CmpIPredicate::ult, t, split.tail);
+  }
+  for (auto [inside, start] : {std::make_pair(inHead, split.base),
+                               std::make_pair(inTail, split.tailStart)})
+    s = e.add(s, e.ifElse(
+                     inside,
+                     [&, start = start] {
+                       return term(e.loadScalar(buffer, e.addi(start, t)));
+                     },
+                     zero));
+  return s;
+}
+
 /// nn.logsoftmax_grad's streamed rows: a block per row sums g (per thread
 /// over its vectors, then over the block), then reads g and y again to
 /// write g - exp(y) * sum.
@@ -482,29 +521,9 @@ void emitStreamedGradRows(KernelContext &k, Value rows, Value n,
   auto bodyOffset = [&](Value j) {
     return e.addi(split.bodyStart, e.muli(j, e.index(width)));
   };
-  auto loop = scf::ForOp::create(b, loc, t, split.vectors, step,
-                                 ValueRange{e.constant(vectorType, 0.0)});
-  {
-    OpBuilder::InsertionGuard bodyGuard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value g = e.loadVector(k.in, bodyOffset(loop.getInductionVar()), width);
-    scf::YieldOp::create(b, loc, e.add(loop.getRegionIterArgs()[0], g));
-  }
-  Value s = e.reduce(vector::CombiningKind::ADD, loop.getResult(0));
   Value inHead, inTail;
-  if (split.edges) {
-    Value zero = e.constant(k.acc, 0.0);
-    inHead = e.cmp(arith::CmpIPredicate::ult, t, split.head);
-    inTail = e.cmp(arith::CmpIPredicate::ult, t, split.tail);
-    for (auto [inside, start] : {std::make_pair(inHead, split.base),
-                                 std::make_pair(inTail, split.tailStart)})
-      s = e.add(s, e.ifElse(
-                       inside,
-                       [&, start = start] {
-                         return e.loadScalar(k.in, e.addi(start, t));
-                       },
-                       zero));
-  }
+  Value s = sumThreadShare(e, k.in, split, t, step, width, inHead, inTail,
+                           [](Value g) { return g; });
   s = e.groupReduce(s, /*isMax=*/false, t,
                     launch.getWorkgroupAttributions()[0]);
 
@@ -606,31 +625,8 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
         return e.mul(e.sub(x, e.splat(reference, x.getType())),
                      e.splat(weight, x.getType()));
       };
-      auto vectorType = VectorType::get({width}, k.acc);
-      auto loop = scf::ForOp::create(b, loc, t, split.vectors, step,
-                                     ValueRange{e.constant(vectorType, 0.0)});
-      {
-        OpBuilder::InsertionGuard bodyGuard(b);
-        b.setInsertionPointToStart(loop.getBody());
-        Value offset = e.addi(split.bodyStart,
-                              e.muli(loop.getInductionVar(), e.index(width)));
-        scf::YieldOp::create(b, loc,
-                             e.add(loop.getRegionIterArgs()[0],
-                                   term(e.loadVector(k.in, offset, width))));
-      }
-      spread = e.reduce(vector::CombiningKind::ADD, loop.getResult(0));
-      if (split.edges) {
-        Value zero = e.constant(k.acc, 0.0);
-        for (auto [inside, start] : {std::make_pair(inHead, split.base),
-                                     std::make_pair(inTail, split.tailStart)})
-          spread = e.add(spread, e.ifElse(
-                                     inside,
-                                     [&, start = start] {
-                                       return term(e.loadScalar(
-                                           k.in, e.addi(start, t)));
-                                     },
-                                     zero));
-      }
+      spread = sumThreadShare(e, k.in, split, t, step, width, inHead, inTail,
+                              term);
       // The maximum's slots are free: every thread read them before the
       // sum's barrier.
       spread = e.groupReduce(spread, /*isMax=*/false, t,
