@@ -105,24 +105,25 @@ mlir::nn::lowerBufferizedFunctionToGPU(func::FuncOp func,
   for (Operation *op : ops) {
     rewriter.setInsertionPoint(op);
     Location loc = op->getLoc();
-    auto emitKernels = [&](auto intoOp, gpu_kernels::SoftmaxKind kind) {
+    // The op's kernels, named `<function>_<op number>`, in its place.
+    auto emitKernels = [&](gpu_kernels::SoftmaxKind kind, Value in, Value out,
+                           int64_t dim, Value aux = {},
+                           gpu_kernels::CrossEntropyParams ce = {}) {
       gpu_kernels::emitSoftmaxKernels(
-          rewriter, loc, kind, intoOp.getInput(), intoOp.getOutput(),
-          intoOp.getNormalizedDim(), options,
-          (func.getName() + "_" + Twine(opNumber++)).str());
+          rewriter, loc, kind, in, out, dim, options,
+          (func.getName() + "_" + Twine(opNumber++)).str(), aux, ce);
       rewriter.eraseOp(op);
     };
     if (auto logSoftmax = dyn_cast<nn::LogSoftmaxIntoOp>(op)) {
-      emitKernels(logSoftmax, gpu_kernels::SoftmaxKind::LogSoftmax);
+      emitKernels(gpu_kernels::SoftmaxKind::LogSoftmax, logSoftmax.getInput(),
+                  logSoftmax.getOutput(), logSoftmax.getNormalizedDim());
     } else if (auto softmax = dyn_cast<nn::SoftmaxIntoOp>(op)) {
-      emitKernels(softmax, gpu_kernels::SoftmaxKind::Softmax);
+      emitKernels(gpu_kernels::SoftmaxKind::Softmax, softmax.getInput(),
+                  softmax.getOutput(), softmax.getNormalizedDim());
     } else if (auto grad = dyn_cast<nn::LogSoftmaxGradIntoOp>(op)) {
-      gpu_kernels::emitSoftmaxKernels(
-          rewriter, loc, gpu_kernels::SoftmaxKind::LogSoftmaxGrad,
-          grad.getGradOutput(), grad.getGradInput(), grad.getNormalizedDim(),
-          options, (func.getName() + "_" + Twine(opNumber++)).str(),
-          grad.getOutput());
-      rewriter.eraseOp(op);
+      emitKernels(gpu_kernels::SoftmaxKind::LogSoftmaxGrad,
+                  grad.getGradOutput(), grad.getGradInput(),
+                  grad.getNormalizedDim(), grad.getOutput());
     } else if (auto crossEntropy = dyn_cast<nn::CrossEntropyIntoOp>(op)) {
       if (crossEntropy.getLogitsType().getRank() > 2)
         return op->emitError("--nn-to-gpu: nn.cross_entropy on the GPU "
@@ -132,13 +133,10 @@ mlir::nn::lowerBufferizedFunctionToGPU(func::FuncOp func,
       ce.smoothing = crossEntropy.getLabelSmoothing().convertToDouble();
       ce.perSample = crossEntropy.getReductionKind() == nn::LossReduction::None;
       ce.mean = crossEntropy.getReductionKind() == nn::LossReduction::Mean;
-      gpu_kernels::emitSoftmaxKernels(
-          rewriter, loc, gpu_kernels::SoftmaxKind::CrossEntropy,
-          crossEntropy.getLogits(), crossEntropy.getLoss(),
-          crossEntropy.getLogitsType().getRank() - 1, options,
-          (func.getName() + "_" + Twine(opNumber++)).str(),
-          crossEntropy.getTarget(), ce);
-      rewriter.eraseOp(op);
+      emitKernels(gpu_kernels::SoftmaxKind::CrossEntropy,
+                  crossEntropy.getLogits(), crossEntropy.getLoss(),
+                  crossEntropy.getLogitsType().getRank() - 1,
+                  crossEntropy.getTarget(), ce);
     } else if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       rewriter.replaceOp(
           op, gpu::AllocOp::create(rewriter, loc, alloc.getType(),
