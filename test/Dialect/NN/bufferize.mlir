@@ -104,3 +104,22 @@ func.func @cross_entropy_mean(%x: tensor<4x?xbf16>, %t: tensor<4xi64>) -> tensor
   %l = "nn.cross_entropy"(%x, %t) : (tensor<4x?xbf16>, tensor<4xi64>) -> tensor<bf16>
   return %l : tensor<bf16>
 }
+
+// -----
+
+// nn.cross_entropy_grad: the gradient takes the logits' shape (its dynamic
+// sizes from the logits, not from a per-sample grad_loss of lower rank), and
+// every attribute carries over.
+// CHECK-LABEL: func.func @cross_entropy_grad(
+// CHECK-SAME:    %[[G:[^:]*]]: memref<?xf16>, %[[X:[^:]*]]: memref<?x?xf16>, %[[T:[^:]*]]: memref<?xi64>) -> memref<?x?xf16>
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[N:.*]] = memref.dim %[[X]], %[[C0]]
+// CHECK-DAG:     %[[C:.*]] = memref.dim %[[X]], %[[C1]]
+// CHECK:         %[[GX:.*]] = memref.alloc(%[[N]], %[[C]]) {{.*}}: memref<?x?xf16>
+// CHECK:         nn.cross_entropy_grad_into %[[G]], %[[X]], %[[T]] into %[[GX]] {ignore_index = 0 : i64, label_smoothing = 2.500000e-01 : f64, reduction = "none"} : memref<?xf16>, memref<?x?xf16>, memref<?xi64> into memref<?x?xf16>
+// CHECK:         return %[[GX]]
+func.func @cross_entropy_grad(%g: tensor<?xf16>, %x: tensor<?x?xf16>, %t: tensor<?xi64>) -> tensor<?x?xf16> {
+  %gx = "nn.cross_entropy_grad"(%g, %x, %t) <{ignore_index = 0 : i64, reduction = "none", label_smoothing = 0.25 : f64}> : (tensor<?xf16>, tensor<?x?xf16>, tensor<?xi64>) -> tensor<?x?xf16>
+  return %gx : tensor<?x?xf16>
+}

@@ -219,3 +219,27 @@ func.func @cross_entropy_into_target(%x: memref<8x4xf32>, %t: memref<8x4xi64>, %
   nn.cross_entropy_into %x, %t into %l : memref<8x4xf32>, memref<8x4xi64> into memref<f32>
   return
 }
+
+// -----
+
+func.func @cross_entropy_grad_into_loss(%g: memref<f32>, %x: memref<8x4xf32>, %t: memref<8xi64>, %gx: memref<8x4xf32>) {
+  // expected-error @+1 {{'nn.cross_entropy_grad_into' op grad_loss must have rank 1 for reduction "none"}}
+  nn.cross_entropy_grad_into %g, %x, %t into %gx {reduction = "none"} : memref<f32>, memref<8x4xf32>, memref<8xi64> into memref<8x4xf32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_grad_into_result(%g: memref<f32>, %x: memref<8x4xf32>, %t: memref<8xi64>, %gx: memref<8x4xf16>) {
+  // expected-error @+1 {{'nn.cross_entropy_grad_into' op grad_logits 'memref<8x4xf16>' must have the logits' shape and element type ('memref<8x4xf32>')}}
+  nn.cross_entropy_grad_into %g, %x, %t into %gx : memref<f32>, memref<8x4xf32>, memref<8xi64> into memref<8x4xf16>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_grad_into_smoothing(%g: memref<f32>, %x: memref<8x4xf32>, %t: memref<8xi64>, %gx: memref<8x4xf32>) {
+  // expected-error @+1 {{'nn.cross_entropy_grad_into' op 'label_smoothing' is 1.500000e+00, but it must lie in [0, 1]}}
+  nn.cross_entropy_grad_into %g, %x, %t into %gx {label_smoothing = 1.5 : f64} : memref<f32>, memref<8x4xf32>, memref<8xi64> into memref<8x4xf32>
+  return
+}

@@ -165,3 +165,12 @@ func.func @cross_entropy_into_buffers(%x: memref<8x?xf32>, %t: memref<8xi64>, %l
   nn.cross_entropy_into %x, %t into %l {reduction = "sum"} : memref<8x?xf32>, memref<8xi64> into memref<f32>
   return
 }
+
+// CHECK-LABEL: func.func @cross_entropy_grad_into_buffers
+// CHECK:         nn.cross_entropy_grad_into %{{.*}}, %{{.*}}, %{{.*}} into %{{.*}} {reduction = "none"} : memref<8xf16>, memref<8x?xf16>, memref<8xi32> into memref<8x?xf16>
+// GENERIC-LABEL: sym_name = "cross_entropy_grad_into_buffers"
+// GENERIC:         "nn.cross_entropy_grad_into"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{ignore_index = -100 : i64, label_smoothing = 0.000000e+00 : f64, reduction = "none"}> : (memref<8xf16>, memref<8x?xf16>, memref<8xi32>, memref<8x?xf16>) -> ()
+func.func @cross_entropy_grad_into_buffers(%g: memref<8xf16>, %x: memref<8x?xf16>, %t: memref<8xi32>, %gx: memref<8x?xf16>) {
+  nn.cross_entropy_grad_into %g, %x, %t into %gx {reduction = "none"} : memref<8xf16>, memref<8x?xf16>, memref<8xi32> into memref<8x?xf16>
+  return
+}

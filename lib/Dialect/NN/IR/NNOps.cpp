@@ -178,10 +178,10 @@ std::optional<LossReduction> nn::parseLossReduction(StringRef name) {
       .Default(std::nullopt);
 }
 
-/// The rules nn.cross_entropy and nn.cross_entropy_grad share: the
-/// attributes, and targets shaped like the logits without the classes.
+/// The cross-entropy ops' attributes (on tensors and on buffers):
+/// `reduction` one of the three, `label_smoothing` in [0, 1].
 template <typename CrossEntropyLikeOp>
-static LogicalResult verifyCrossEntropyLike(CrossEntropyLikeOp op) {
+static LogicalResult verifyLossAttributes(CrossEntropyLikeOp op) {
   if (!parseLossReduction(op.getReduction()))
     return op.emitOpError("'reduction' is \"")
            << op.getReduction() << "\", but it must be \"none\", \"sum\" or "
@@ -190,6 +190,15 @@ static LogicalResult verifyCrossEntropyLike(CrossEntropyLikeOp op) {
   if (!(smoothing >= 0.0 && smoothing <= 1.0))
     return op.emitOpError("'label_smoothing' is ")
            << smoothing << ", but it must lie in [0, 1]";
+  return success();
+}
+
+/// The rules nn.cross_entropy and nn.cross_entropy_grad share: the
+/// attributes, and targets shaped like the logits without the classes.
+template <typename CrossEntropyLikeOp>
+static LogicalResult verifyCrossEntropyLike(CrossEntropyLikeOp op) {
+  if (failed(verifyLossAttributes(op)))
+    return failure();
   RankedTensorType logits = op.getLogitsType();
   if (logits.getRank() == 0)
     return op.emitOpError("logits must have rank 1 or more (the classes "
@@ -232,30 +241,47 @@ LogicalResult CrossEntropyOp::verify() {
   return verifyLossType(*this, getLoss().getType(), "result");
 }
 
-LogicalResult CrossEntropyIntoOp::verify() {
-  if (!parseLossReduction(getReduction()))
-    return emitOpError("'reduction' is \"")
-           << getReduction() << "\", but it must be \"none\", \"sum\" or "
-           << "\"mean\"";
-  double smoothing = getLabelSmoothing().convertToDouble();
-  if (!(smoothing >= 0.0 && smoothing <= 1.0))
-    return emitOpError("'label_smoothing' is ")
-           << smoothing << ", but it must lie in [0, 1]";
-  MemRefType logits = getLogitsType();
-  auto target = cast<MemRefType>(getTarget().getType());
-  auto loss = cast<MemRefType>(getLoss().getType());
+/// The rules nn.cross_entropy_into and nn.cross_entropy_grad_into share:
+/// the attributes, targets of one rank less than the logits, and a tensor
+/// of losses (`name`: the loss, or the gradient's grad_loss) of the logits'
+/// element type, of the target's rank for "none", else of rank 0.
+template <typename CrossEntropyLikeIntoOp>
+static LogicalResult verifyCrossEntropyLikeInto(CrossEntropyLikeIntoOp op,
+                                                Value losses, StringRef name) {
+  if (failed(verifyLossAttributes(op)))
+    return failure();
+  MemRefType logits = op.getLogitsType();
+  auto target = cast<MemRefType>(op.getTarget().getType());
+  auto loss = cast<MemRefType>(losses.getType());
   if (logits.getRank() == 0 || target.getRank() != logits.getRank() - 1)
-    return emitOpError("target must have one rank less than the logits (of "
-                       "rank 1 or more)");
+    return op.emitOpError("target must have one rank less than the logits (of "
+                          "rank 1 or more)");
   if (loss.getElementType() != logits.getElementType())
-    return emitOpError("loss element type ")
-           << loss.getElementType() << " must be the logits' "
-           << logits.getElementType();
+    return op.emitOpError()
+           << name << " element type " << loss.getElementType()
+           << " must be the logits' " << logits.getElementType();
   int64_t lossRank =
-      getReductionKind() == LossReduction::None ? target.getRank() : 0;
+      op.getReductionKind() == LossReduction::None ? target.getRank() : 0;
   if (loss.getRank() != lossRank)
-    return emitOpError("loss must have rank ")
-           << lossRank << " for reduction \"" << getReduction() << "\"";
+    return op.emitOpError() << name << " must have rank " << lossRank
+                            << " for reduction \"" << op.getReduction()
+                            << "\"";
+  return success();
+}
+
+LogicalResult CrossEntropyIntoOp::verify() {
+  return verifyCrossEntropyLikeInto(*this, getLoss(), "loss");
+}
+
+LogicalResult CrossEntropyGradIntoOp::verify() {
+  if (failed(verifyCrossEntropyLikeInto(*this, getGradLoss(), "grad_loss")))
+    return failure();
+  auto grad = cast<MemRefType>(getGradLogits().getType());
+  if (grad.getElementType() != getLogitsType().getElementType() ||
+      grad.getShape() != getLogitsType().getShape())
+    return emitOpError("grad_logits ")
+           << grad << " must have the logits' shape and element type ("
+           << getLogitsType() << ")";
   return success();
 }
 

@@ -1,10 +1,11 @@
 //===- SoftmaxBufferization.cpp - nn.(log)softmax on buffers --------------===//
 //
-// BufferizableOpInterface for nn.logsoftmax, nn.softmax and
-// nn.logsoftmax_grad, so that upstream one-shot-bufferize handles them: the
-// result gets a new allocation (through the options' allocation function)
-// and the op's `_into` form on buffers fills it. The ops read their operands
-// and write nothing they were given, like tensor.generate.
+// BufferizableOpInterface for nn.logsoftmax, nn.softmax, nn.logsoftmax_grad,
+// nn.cross_entropy and nn.cross_entropy_grad, so that upstream
+// one-shot-bufferize handles them: the result gets a new allocation
+// (through the options' allocation function) and the op's `_into` form on
+// buffers fills it. The ops read their operands and write nothing they were
+// given, like tensor.generate.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,13 +26,22 @@ template <typename TensorOp>
 SmallVector<NamedAttribute> intoAttributes(TensorOp op, Builder &b) {
   return {b.getNamedAttr("dim", b.getI64IntegerAttr(op.getNormalizedDim()))};
 }
-/// nn.cross_entropy's attributes, defaults spelled out.
-SmallVector<NamedAttribute> intoAttributes(CrossEntropyOp op, Builder &b) {
+/// nn.cross_entropy's (and its gradient's) attributes, defaults spelled out.
+template <typename CrossEntropyLikeOp>
+SmallVector<NamedAttribute> crossEntropyAttributes(CrossEntropyLikeOp op,
+                                                   Builder &b) {
   return {
       b.getNamedAttr("ignore_index", b.getI64IntegerAttr(op.getIgnoreIndex())),
       b.getNamedAttr("reduction", b.getStringAttr(op.getReduction())),
-      b.getNamedAttr("label_smoothing",
-                     b.getF64FloatAttr(op.getLabelSmoothing().convertToDouble()))};
+      b.getNamedAttr(
+          "label_smoothing",
+          b.getF64FloatAttr(op.getLabelSmoothing().convertToDouble()))};
+}
+SmallVector<NamedAttribute> intoAttributes(CrossEntropyOp op, Builder &b) {
+  return crossEntropyAttributes(op, b);
+}
+SmallVector<NamedAttribute> intoAttributes(CrossEntropyGradOp op, Builder &b) {
+  return crossEntropyAttributes(op, b);
 }
 
 template <typename TensorOp, typename IntoOp>
@@ -122,4 +132,6 @@ void mlir::nn::attachBufferizationModels(MLIRContext *context) {
   CrossEntropyOp::attachInterface<
       SoftmaxLikeBufferizationModel<CrossEntropyOp, CrossEntropyIntoOp>>(
       *context);
+  CrossEntropyGradOp::attachInterface<SoftmaxLikeBufferizationModel<
+      CrossEntropyGradOp, CrossEntropyGradIntoOp>>(*context);
 }

@@ -365,6 +365,45 @@ def NN_CrossEntropyIntoOp : NN_Op<"cross_entropy_into"> {
   let hasVerifier = 1;
 }
 
+def NN_CrossEntropyGradIntoOp : NN_Op<"cross_entropy_grad_into"> {
+  let summary = "nn.cross_entropy_grad on buffers";
+  let description = [{
+    The bufferized form of `nn.cross_entropy_grad`, with its attributes:
+    reads `grad_loss`, `logits` and `target`, writes the gradient into
+    `grad_logits` (the logits' shape and element type). `one-shot-bufferize`
+    produces it; `--nn-to-gpu` lowers it.
+
+    ```mlir
+    nn.cross_entropy_grad_into %g, %logits, %target into %grad
+        {reduction = "sum"}
+        : memref<f32>, memref<8x?xf32>, memref<8xi64> into memref<8x?xf32>
+    ```
+  }];
+
+  let arguments = (ins Arg<NN_FloatMemRef, "", [MemRead]>:$grad_loss,
+                       Arg<NN_FloatMemRef, "", [MemRead]>:$logits,
+                       Arg<MemRefOf<[I32, I64]>, "", [MemRead]>:$target,
+                       Arg<NN_FloatMemRef, "", [MemWrite]>:$grad_logits,
+                       DefaultValuedAttr<I64Attr, "-100">:$ignore_index,
+                       DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction,
+                       DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing);
+  let assemblyFormat = [{
+    $grad_loss `,` $logits `,` $target `into` $grad_logits attr-dict `:`
+    type($grad_loss) `,` type($logits) `,` type($target) `into`
+    type($grad_logits)
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MemRefType getLogitsType() {
+      return ::llvm::cast<::mlir::MemRefType>(getLogits().getType());
+    }
+    /// The `reduction` attribute as an enum (the verifier checks it).
+    ::mlir::nn::LossReduction getReductionKind() {
+      return *::mlir::nn::parseLossReduction(getReduction());
+    }
+  }];
+  let hasVerifier = 1;
+}
+
 def NN_CrossEntropyGradOp : NN_CrossEntropyBase<"cross_entropy_grad"> {
   let summary = "Gradient of nn.cross_entropy with respect to the logits";
   let description = [{
