@@ -5,7 +5,9 @@
 // read pass gives each row's max and exp-sum in one read. The forward then
 // reads only the target's logit and never writes log-probabilities (one read
 // of the logits); the gradient writes softmax minus the smoothed one-hot,
-// scaled, in one write pass (one read and one write).
+// scaled, in one write pass (one read and one write). [N, C, d...] logits
+// take nn.logsoftmax's inner-dim kernel along the classes, a lane per
+// sample (InnerDimKernel.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -87,6 +89,8 @@ struct CrossEntropyRows {
 
 Value KernelEmitter::emitCrossEntropy(CrossEntropyOp op) {
   accurateExp = true;
+  if (op.getLogitsType().getRank() >= 3)
+    return emitCrossEntropyInnerDim(op);
   CrossEntropyRows rows(b, op);
   Value zeroIdx = index(0);
   Value cNaN = scalar(kNaN), cZero = scalar(0.0);
@@ -151,9 +155,7 @@ Value KernelEmitter::emitCrossEntropy(CrossEntropyOp op) {
   auto lossType = cast<RankedTensorType>(op.getLoss().getType());
   if (perSample) {
     if (rows.rank == 2)
-      return samples.getType() == lossType
-                 ? samples
-                 : tensor::CastOp::create(b, lossType, samples);
+      return castTo(samples, lossType);
     // [C] logits: a rank-0 loss.
     return tensor::CollapseShapeOp::create(b, lossType, samples,
                                            ArrayRef<ReassociationIndices>{});
@@ -187,8 +189,111 @@ Value KernelEmitter::emitCrossEntropy(CrossEntropyOp op) {
   return tensor::FromElementsOp::create(b, lossType, result);
 }
 
+Value KernelEmitter::countCounted(Value target, int64_t ignoreIndex) {
+  int64_t rank = cast<RankedTensorType>(target.getType()).getRank();
+  ReassociationIndices all;
+  for (int64_t i = 0; i < rank; ++i)
+    all.push_back(i);
+  Value flat = rank == 1 ? target
+                         : tensor::CollapseShapeOp::create(
+                               b, target, ArrayRef<ReassociationIndices>{all})
+                               .getResult();
+  Value samples = tensor::DimOp::create(b, flat, 0);
+  Value ignore = arith::ConstantIntOp::create(b, ignoreIndex, 64);
+  Value zero64 = arith::ConstantIntOp::create(b, 0, 64);
+  Value one64 = arith::ConstantIntOp::create(b, 1, 64);
+  return scf::ForOp::create(
+             b, index(0), samples, index(1), ValueRange{zero64},
+             [&](OpBuilder &, Location, Value i, ValueRange iter) {
+               Value t = tensor::ExtractOp::create(b, flat, ValueRange{i});
+               if (!t.getType().isInteger(64))
+                 t = arith::ExtSIOp::create(b, b.getI64Type(), t);
+               Value ignored = arith::CmpIOp::create(
+                   b, arith::CmpIPredicate::eq, t, ignore);
+               Value counted =
+                   arith::SelectOp::create(b, ignored, zero64, one64);
+               scf::YieldOp::create(
+                   b, arith::AddIOp::create(b, iter[0], counted).getResult());
+             })
+      .getResult(0);
+}
+
+Value KernelEmitter::emitCrossEntropyInnerDim(CrossEntropyOp op) {
+  Value logits = op.getLogits(), target = op.getTarget();
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(b, b.getLoc(), logits);
+  InnerDimCrossEntropy ce = innerDimCrossEntropy(op, sizes);
+  LossReduction reduction = op.getReductionKind();
+  // One loss per sample: the result for "none", else f64 terms added below
+  // in a fixed order, as the [N, C] kernel adds them.
+  Type lossElt = reduction == LossReduction::None ? outElt : b.getF64Type();
+  Value init = tensor::EmptyOp::create(
+      b, tensor::getMixedSizes(b, b.getLoc(), target), lossElt);
+  Value losses = emitInnerDim(logits, init, sizes, /*dim=*/1,
+                              InnerDimOp::CrossEntropy, Value(), &ce);
+  auto lossType = cast<RankedTensorType>(op.getLoss().getType());
+  if (reduction == LossReduction::None)
+    return castTo(losses, lossType);
+  int64_t rank = cast<RankedTensorType>(losses.getType()).getRank();
+  ReassociationIndices all;
+  for (int64_t i = 0; i < rank; ++i)
+    all.push_back(i);
+  Value flat = tensor::CollapseShapeOp::create(
+      b, losses, ArrayRef<ReassociationIndices>{all});
+  Value f64Zero = arith::ConstantOp::create(b, b.getF64FloatAttr(0.0));
+  Value total =
+      scf::ForOp::create(
+          b, index(0), tensor::DimOp::create(b, flat, 0), index(1),
+          ValueRange{f64Zero},
+          [&](OpBuilder &, Location, Value i, ValueRange iter) {
+            Value loss = tensor::ExtractOp::create(b, flat, ValueRange{i});
+            scf::YieldOp::create(
+                b, arith::AddFOp::create(b, iter[0], loss).getResult());
+          })
+          .getResult(0);
+  // "mean" over the samples not ignored: 0 / 0 = NaN for none, as PyTorch.
+  if (reduction == LossReduction::Mean)
+    total = arith::DivFOp::create(
+        b, total,
+        arith::SIToFPOp::create(b, b.getF64Type(),
+                                countCounted(target, ce.ignoreIndex)));
+  // f64 -> bf16 goes through f32 (no __truncdfbf2 to call).
+  if (outElt.isBF16())
+    total = arith::TruncFOp::create(b, b.getF32Type(), total);
+  if (outElt != total.getType())
+    total = arith::TruncFOp::create(b, outElt, total);
+  return tensor::FromElementsOp::create(b, lossType, total);
+}
+
+Value KernelEmitter::emitCrossEntropyGradInnerDim(CrossEntropyGradOp op) {
+  Value logits = op.getLogits(), target = op.getTarget();
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(b, b.getLoc(), logits);
+  Value init = tensor::EmptyOp::create(b, sizes, outElt);
+  InnerDimCrossEntropy ce = innerDimCrossEntropy(op, sizes);
+  LossReduction reduction = op.getReductionKind();
+  if (reduction == LossReduction::None) {
+    ce.gradLoss = op.getGradLoss();
+  } else {
+    Value g = tensor::ExtractOp::create(b, op.getGradLoss(), ValueRange{});
+    if (g.getType() != cType)
+      g = arith::ExtFOp::create(b, cType, g);
+    if (reduction == LossReduction::Mean)
+      g = arith::DivFOp::create(
+          b, g,
+          arith::SIToFPOp::create(b, cType,
+                                  countCounted(target, ce.ignoreIndex)));
+    ce.scalarG = g;
+  }
+  Value grad = emitInnerDim(logits, init, sizes, /*dim=*/1,
+                            InnerDimOp::CrossEntropyGrad, Value(), &ce);
+  return castTo(grad, op.getGradLogits().getType());
+}
+
 Value KernelEmitter::emitCrossEntropyGrad(CrossEntropyGradOp op) {
   accurateExp = true;
+  if (op.getLogitsType().getRank() >= 3)
+    return emitCrossEntropyGradInnerDim(op);
   CrossEntropyRows rows(b, op);
   Value zeroIdx = index(0), oneIdx = index(1);
   Value cNaN = scalar(kNaN), cZero = scalar(0.0);
@@ -291,7 +396,5 @@ Value KernelEmitter::emitCrossEntropyGrad(CrossEntropyGradOp op) {
           [&](OpBuilder &, Location) { scf::YieldOp::create(b, written); })
           .getResult(0);
   Value grad = forall.finish(written)[0];
-  auto gradType = cast<RankedTensorType>(op.getGradLogits().getType());
-  return grad.getType() == gradType ? grad
-                                    : tensor::CastOp::create(b, gradType, grad);
+  return castTo(grad, op.getGradLogits().getType());
 }

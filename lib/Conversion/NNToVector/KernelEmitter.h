@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -79,12 +80,12 @@ public:
 
   /// The kernel of `op` (rank >= 1, no static size 0); its result.
   Value emitLogSoftmax(LogSoftmaxOp op);
-  /// The kernel of nn.cross_entropy on [N, C] or [C] logits; its result.
+  /// The kernel of nn.cross_entropy (logits of any rank); its result.
   Value emitCrossEntropy(CrossEntropyOp op);
-  /// The kernel of nn.cross_entropy_grad on [N, C] or [C] logits.
+  /// The kernel of nn.cross_entropy_grad (logits of any rank).
   Value emitCrossEntropyGrad(CrossEntropyGradOp op);
-  /// The kernels of nn.softmax and nn.logsoftmax_grad along the last dim
-  /// (rank >= 1).
+  /// The kernels of nn.softmax and nn.logsoftmax_grad (rank >= 1, any
+  /// dim).
   Value emitSoftmax(SoftmaxOp op);
   Value emitLogSoftmaxGrad(LogSoftmaxGradOp op);
 
@@ -106,6 +107,12 @@ private:
         DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(), v)));
   }
   Value splat(double v) { return splat(v, cVec); }
+  /// `tensor` as `type` (a tensor.cast where the static sizes differ).
+  Value castTo(Value tensor, Type type) {
+    return tensor.getType() == type
+               ? tensor
+               : tensor::CastOp::create(b, type, tensor).getResult();
+  }
   /// The largest finite value of the compute type.
   double largestFinite() {
     return cType.isF64() ? std::numeric_limits<double>::max()
@@ -293,11 +300,63 @@ private:
   Value emitSplitRows(Value input, Value init, ArrayRef<OpFoldResult> sizes);
   Value emitShortRowGroups(Value input, Value init,
                            ArrayRef<OpFoldResult> sizes);
+  /// What the inner-dim kernel computes along its dim.
+  enum class InnerDimOp {
+    /// (x - max) - log(sum of exp(x - max)).
+    LogSoftmax,
+    /// exp(x - max) * (1 / sum).
+    Softmax,
+    /// g - exp(y) * sum(g), for g in `input` and y in `aux`.
+    LogSoftmaxGrad,
+    /// g * (exp(x - max) * (1 / sum) - label) along the classes (dim 1) of
+    /// [N, C, d...] logits: nn.cross_entropy_grad (InnerDimCrossEntropy).
+    CrossEntropyGrad,
+    /// Each sample's loss along the classes (dim 1) of [N, C, d...] logits,
+    /// into an output of the target's shape: nn.cross_entropy.
+    CrossEntropy,
+  };
+  /// nn.cross_entropy_grad's part of the inner-dim kernel: a lane per
+  /// sample.
+  struct InnerDimCrossEntropy {
+    /// The targets ([N, d...]); grad_loss of that shape for "none", else
+    /// null and `scalarG` the factor of every sample (over the count for
+    /// "mean"), in the compute type.
+    Value target, gradLoss, scalarG;
+    /// The number of classes, as i64.
+    Value classes;
+    int64_t ignoreIndex;
+    double smoothing;
+  };
+  /// The targets and attributes of a cross-entropy op on logits of `sizes`.
+  template <typename OpTy>
+  InnerDimCrossEntropy innerDimCrossEntropy(OpTy op,
+                                            ArrayRef<OpFoldResult> sizes) {
+    InnerDimCrossEntropy ce;
+    ce.target = op.getTarget();
+    ce.ignoreIndex = op.getIgnoreIndex();
+    ce.smoothing = op.getLabelSmoothing().convertToDouble();
+    ce.classes =
+        arith::IndexCastOp::create(b, b.getI64Type(), indexValue(sizes[1]));
+    return ce;
+  }
+  /// Slices along `dim`, not the last, computing `op`.
   Value emitInnerDim(Value input, Value init, ArrayRef<OpFoldResult> sizes,
-                     int64_t dim);
+                     int64_t dim, InnerDimOp op = InnerDimOp::LogSoftmax,
+                     Value aux = {},
+                     const InnerDimCrossEntropy *crossEntropy = nullptr);
   Value emitInnerDimChunks(Value input, Value init,
                            ArrayRef<OpFoldResult> sizes, int64_t dim,
-                           unsigned vectors);
+                           unsigned vectors, InnerDimOp op, Value aux,
+                           const InnerDimCrossEntropy *crossEntropy);
+  /// nn.cross_entropy and its gradient on [N, C, d...] logits: the
+  /// inner-dim kernel along the classes (CrossEntropyKernel.cpp).
+  Value emitCrossEntropyInnerDim(CrossEntropyOp op);
+  Value emitCrossEntropyGradInnerDim(CrossEntropyGradOp op);
+  /// The number of elements of `target` that are not `ignoreIndex`, as i64.
+  Value countCounted(Value target, int64_t ignoreIndex);
+  /// exp(y) for a log-probability y (<= 0 up to rounding), accurate down
+  /// to the subnormal results (SoftmaxKernels.cpp).
+  Value expOfLogProbability(Value y);
 
   ImplicitLocOpBuilder b;
   VectorKernelOptions options;

@@ -60,9 +60,7 @@ Value KernelEmitter::emitLogSoftmax(LogSoftmaxOp op) {
                  })
                  .getResult(0);
   }
-  if (result.getType() != op.getOutputType())
-    result = tensor::CastOp::create(b, op.getOutputType(), result);
-  return result;
+  return castTo(result, op.getOutputType());
 }
 
 namespace {
@@ -99,20 +97,28 @@ struct LowerLogSoftmaxToVector : OpRewritePattern<LogSoftmaxOp> {
   VectorKernelOptions options;
 };
 
-// Which training ops have a kernel: nn.cross_entropy and its gradient with
-// the classes along the last dimension ([N, C] or [C] logits), nn.softmax
-// and nn.logsoftmax_grad along the last dim. The rest is left for
-// nn-to-linalg.
-bool hasKernel(CrossEntropyOp op) { return op.getLogitsType().getRank() <= 2; }
-bool hasKernel(CrossEntropyGradOp op) {
-  return op.getLogitsType().getRank() <= 2;
+// Which training ops have a kernel: nn.cross_entropy and its gradient (any
+// logits with no static size 0, or [N, C] and [C] ones), nn.softmax
+// and nn.logsoftmax_grad along the last dim, or along another dim of a
+// tensor with no static size 0. The rest is left for nn-to-linalg.
+template <typename OpTy> bool hasCrossEntropyKernel(OpTy op) {
+  // [N, C, d...] logits take the inner-dim kernel, which a static size 0
+  // would trip (as for nn.logsoftmax).
+  return op.getLogitsType().getRank() <= 2 ||
+         !llvm::is_contained(op.getLogitsType().getShape(), 0);
 }
-template <typename OpTy> bool hasKernelAlongLastDim(OpTy op) {
-  int64_t rank = cast<RankedTensorType>(op->getOperand(0).getType()).getRank();
-  return rank > 0 && op.getNormalizedDim() == rank - 1;
+bool hasKernel(CrossEntropyOp op) { return hasCrossEntropyKernel(op); }
+bool hasKernel(CrossEntropyGradOp op) { return hasCrossEntropyKernel(op); }
+template <typename OpTy> bool hasSoftmaxLikeKernel(OpTy op) {
+  auto type = cast<RankedTensorType>(op->getOperand(0).getType());
+  int64_t rank = type.getRank();
+  // A static size 0 along the inner-dim kernel's loops would fold slices at
+  // out-of-bounds constant offsets (as for nn.logsoftmax).
+  return rank > 0 && (op.getNormalizedDim() == rank - 1 ||
+                      !llvm::is_contained(type.getShape(), 0));
 }
-bool hasKernel(SoftmaxOp op) { return hasKernelAlongLastDim(op); }
-bool hasKernel(LogSoftmaxGradOp op) { return hasKernelAlongLastDim(op); }
+bool hasKernel(SoftmaxOp op) { return hasSoftmaxLikeKernel(op); }
+bool hasKernel(LogSoftmaxGradOp op) { return hasSoftmaxLikeKernel(op); }
 
 Value emitKernel(KernelEmitter &e, CrossEntropyOp op) {
   return e.emitCrossEntropy(op);

@@ -128,8 +128,20 @@ SmallVector<Value> KernelEmitter::chunked(
     Value lb, Value ub, int64_t chunk,
     function_ref<SmallVector<Value>(Value, Value, ValueRange)> body) {
   Value chunkIdx = index(chunk);
+  // The running sums are carried in f64 lanes when computing in f32: the
+  // partials of chunks of equal values (the softmax generator's
+  // absorbed-terms rows) round the same way at every merge, and 2048 merges
+  // into a sum near 2 left an f32 column of 262143 8e-5 off (long tier).
+  auto wideVec = VectorType::get({lanes}, b.getF64Type());
+  bool widen = cVec != wideVec;
+  auto toWide = [&](SmallVector<Value> accs) {
+    if (widen)
+      for (unsigned u = 0; u < numAcc; ++u)
+        accs[numAcc + u] = arith::ExtFOp::create(b, wideVec, accs[numAcc + u]);
+    return accs;
+  };
   auto loop = scf::ForOp::create(
-      b, lb, ub, chunkIdx, initialAccumulators(),
+      b, lb, ub, chunkIdx, toWide(initialAccumulators()),
       [&](OpBuilder &, Location, Value start, ValueRange total) {
         Value end = arith::MinUIOp::create(
             b, arith::AddIOp::create(b, start, chunkIdx), ub);
@@ -142,11 +154,35 @@ SmallVector<Value> KernelEmitter::chunked(
             arith::CmpIOp::create(b, arith::CmpIPredicate::eq, start, lb);
         auto merged = scf::IfOp::create(
             b, isFirst,
-            [&](OpBuilder &, Location) { scf::YieldOp::create(b, part); },
             [&](OpBuilder &, Location) {
-              scf::YieldOp::create(b, merge(total, part));
+              scf::YieldOp::create(b, toWide(part));
+            },
+            [&](OpBuilder &, Location) {
+              if (!widen)
+                return scf::YieldOp::create(b, merge(total, part)), void();
+              // mergePair with the sums in f64; the factors stay exps in
+              // the compute type.
+              SmallVector<Value> next(total.size());
+              for (unsigned u = 0; u < numAcc; ++u) {
+                Value m1 = total[u], m2 = part[u];
+                Value m = runningMax(m1, m2);
+                Value safe = safeMax(m, splat(0.0), splat(-kInf));
+                Value f1 = arith::ExtFOp::create(b, wideVec, exp(sub(m1, safe)));
+                Value f2 = arith::ExtFOp::create(b, wideVec, exp(sub(m2, safe)));
+                Value s2 = arith::ExtFOp::create(b, wideVec, part[numAcc + u]);
+                next[u] = m;
+                next[numAcc + u] = arith::AddFOp::create(
+                    b, arith::MulFOp::create(b, total[numAcc + u], f1),
+                    arith::MulFOp::create(b, s2, f2));
+              }
+              scf::YieldOp::create(b, next);
             });
         scf::YieldOp::create(b, merged.getResults());
       });
-  return SmallVector<Value>(loop.getResults());
+  SmallVector<Value> results(loop.getResults());
+  if (widen)
+    for (unsigned u = 0; u < numAcc; ++u)
+      results[numAcc + u] =
+          arith::TruncFOp::create(b, cVec, results[numAcc + u]);
+  return results;
 }

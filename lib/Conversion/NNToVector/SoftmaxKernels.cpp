@@ -2,9 +2,11 @@
 //
 // nn.softmax and nn.logsoftmax_grad along the last dim, one forall iteration
 // per row, on the row machinery of nn.logsoftmax. Softmax: the read pass
-// (max and exp-sum in one read), then exp(x - max) / sum in the write pass.
-// The gradient: a sum of grad_output, then g - exp(y) * sum in a write pass
-// that reads both inputs. Other dims are left to nn-to-linalg.
+// (max and exp-sum in one read), then exp(x - max) / sum in the write pass;
+// along another dim, nn.logsoftmax's inner-dim kernel with that write. The
+// gradient: a sum of grad_output, then g - exp(y) * sum in a write pass that
+// reads both inputs; along another dim, the inner-dim kernel with a plain
+// sum of g down the dim.
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,6 +69,12 @@ Value KernelEmitter::emitSoftmax(SoftmaxOp op) {
   Value input = op.getInput();
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, b.getLoc(), input);
   Value init = tensor::EmptyOp::create(b, sizes, outElt);
+  int64_t dim = op.getNormalizedDim();
+  if (dim != op.getInputType().getRank() - 1) {
+    return castTo(
+        emitInnerDim(input, init, sizes, dim, InnerDimOp::Softmax),
+        op.getOutputType());
+  }
   LastDimRows rows(*this, sizes, init);
   Value zeroIdx = index(0);
   auto [laneMax, laneSum] = readRow(input, rows.at, rows.length);
@@ -77,23 +85,10 @@ Value KernelEmitter::emitSoftmax(SoftmaxOp op) {
       input, rows.at, rows.slice, rows.sliceAt, zeroIdx, rows.length,
       {rowMax, invSum},
       [&](Value x, ArrayRef<Value> s) { return mul(exp(sub(x, s[0])), s[1]); });
-  Value result = rows.forall.finish(written)[0];
-  return result.getType() == op.getOutputType()
-             ? result
-             : tensor::CastOp::create(b, op.getOutputType(), result);
+  return castTo(rows.forall.finish(written)[0], op.getOutputType());
 }
 
-Value KernelEmitter::emitLogSoftmaxGrad(LogSoftmaxGradOp op) {
-  accurateExp = true;
-  Value gradOutput = op.getGradOutput(), output = op.getOutput();
-  SmallVector<OpFoldResult> sizes =
-      tensor::getMixedSizes(b, b.getLoc(), output);
-  Value init = tensor::EmptyOp::create(b, sizes, outElt);
-  LastDimRows rows(*this, sizes, init);
-  Value zeroIdx = index(0), lanesIdx = index(lanes);
-  Value sum = sumRowRange(gradOutput, rows.at, zeroIdx, rows.length,
-                          [](Value g) { return g; });
-  Value sumVec = vector::BroadcastOp::create(b, cVec, sum);
+Value KernelEmitter::expOfLogProbability(Value y) {
   // exp (VectorMath.cpp) builds 2^n in the exponent field, so it is right
   // only while 2^n stays a normal number: not up to the largest finite
   // result, and not down to the subnormal ones, which still count here
@@ -105,25 +100,42 @@ Value KernelEmitter::emitLogSoftmaxGrad(LogSoftmaxGradOp op) {
   Value sixtyFour = splat(64.0), minusSixtyFour = splat(-64.0);
   Value zero = splat(0.0), one = splat(1.0);
   Value eUp = splat(std::exp(64.0)), eDown = splat(std::exp(-64.0));
-  auto expOf = [&](Value y) {
-    y = arith::MinimumFOp::create(b, y, highest);
-    Value large =
-        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, y, sixtyFour);
-    Value small =
-        arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, y, minusSixtyFour);
-    Value shift = arith::SelectOp::create(
-        b, large, sixtyFour,
-        arith::SelectOp::create(b, small, minusSixtyFour, zero));
-    Value factor = arith::SelectOp::create(
-        b, large, eUp, arith::SelectOp::create(b, small, eDown, one));
-    return mul(exp(sub(y, shift)), factor);
-  };
+  y = arith::MinimumFOp::create(b, y, highest);
+  Value large =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, y, sixtyFour);
+  Value small =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, y, minusSixtyFour);
+  Value shift = arith::SelectOp::create(
+      b, large, sixtyFour,
+      arith::SelectOp::create(b, small, minusSixtyFour, zero));
+  Value factor = arith::SelectOp::create(
+      b, large, eUp, arith::SelectOp::create(b, small, eDown, one));
+  return mul(exp(sub(y, shift)), factor);
+}
+
+Value KernelEmitter::emitLogSoftmaxGrad(LogSoftmaxGradOp op) {
+  accurateExp = true;
+  Value gradOutput = op.getGradOutput(), output = op.getOutput();
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(b, b.getLoc(), output);
+  Value init = tensor::EmptyOp::create(b, sizes, outElt);
+  int64_t dim = op.getNormalizedDim();
+  if (dim != op.getType().getRank() - 1) {
+    Value result = emitInnerDim(gradOutput, init, sizes, dim,
+                                InnerDimOp::LogSoftmaxGrad, output);
+    return castTo(result, op.getType());
+  }
+  LastDimRows rows(*this, sizes, init);
+  Value zeroIdx = index(0), lanesIdx = index(lanes);
+  Value sum = sumRowRange(gradOutput, rows.at, zeroIdx, rows.length,
+                          [](Value g) { return g; });
+  Value sumVec = vector::BroadcastOp::create(b, cVec, sum);
   Value fullEnd = wholeStepsEnd(zeroIdx, rows.length, lanesIdx);
   auto writeBody = [&](bool inBounds) {
     return [&, inBounds](OpBuilder &, Location, Value j, ValueRange iter) {
       Value g = load(gradOutput, rows.at(j), inBounds, 0.0);
       Value y = load(output, rows.at(j), inBounds, 0.0);
-      Value p = expOf(y);
+      Value p = expOfLogProbability(y);
       Value grad = sub(g, mul(p, sumVec));
       scf::YieldOp::create(b, store(grad, iter[0], rows.sliceAt(j), inBounds));
     };
@@ -134,8 +146,5 @@ Value KernelEmitter::emitLogSoftmaxGrad(LogSoftmaxGradOp op) {
       scf::ForOp::create(b, fullEnd, rows.length, lanesIdx,
                          ValueRange{full.getResult(0)}, writeBody(false))
           .getResult(0);
-  Value result = rows.forall.finish(written)[0];
-  return result.getType() == op.getType()
-             ? result
-             : tensor::CastOp::create(b, op.getType(), result);
+  return castTo(rows.forall.finish(written)[0], op.getType());
 }
