@@ -54,6 +54,13 @@ def ConvertNNToVectorPass : Pass<"nn-to-vector"> {
     reduction that keeps the -inf/+inf/NaN behaviour of the spec. f16 and
     bf16 are widened to f32 in registers and rounded once on store. Rank-0
     ops are left to `--nn-to-linalg`.
+
+    The training ops take the same passes: `nn.softmax` and
+    `nn.logsoftmax_grad` along any dim, `nn.cross_entropy` and
+    `nn.cross_entropy_grad` on logits of any rank (rows for `[N, C]` and
+    `[C]`, the inner-dim kernel along the classes otherwise); statically
+    empty tensors along another dim are left to `--nn-to-linalg`
+    (docs/training-ops.md).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
@@ -77,12 +84,12 @@ def ConvertNNToGPUPass : Pass<"nn-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Lower functions of nn ops to GPU kernel launches";
   let description = [{
     Rewrites every function that contains `nn.logsoftmax`, `nn.softmax`,
-    `nn.logsoftmax_grad` or `nn.cross_entropy` (logits of rank 1 or 2) into
+    `nn.logsoftmax_grad`, `nn.cross_entropy` or `nn.cross_entropy_grad` into
     a host function on memrefs (device buffers; results become trailing
     out-parameters written by the kernels; `llvm.emit_c_interface` set) that
     launches kernels for each op. The function body must consist of these
     ops on its arguments or on each other; anything else is an error. The
-    other three take the log-softmax kernels below with another last step
+    other ops take the log-softmax kernels below with another last step
     (docs/training-ops.md).
 
     The functions are bufferized first by upstream's passes, as the CPU

@@ -1,11 +1,10 @@
 //===- ConvertNNToGPU.cpp - Functions of nn ops as host code --------------===//
 //
-// --nn-to-gpu: functions of nn.logsoftmax and nn.softmax ops are bufferized
-// by upstream's passes (one-shot-bufferize, buffer-results-to-out-params, the
-// buffer deallocation pipeline), as on the CPU path, and the bufferized
-// functions then launch kernels: each nn.logsoftmax_into (nn.softmax_into)
-// becomes gpu.launch ops, and
-// the buffers they use are device buffers (gpu.alloc, gpu.dealloc,
+// --nn-to-gpu: functions of nn ops are bufferized by upstream's passes
+// (one-shot-bufferize, buffer-results-to-out-params, the buffer deallocation
+// pipeline), as on the CPU path, and the bufferized functions then launch
+// kernels: each `_into` op (nn.logsoftmax_into, ...) becomes gpu.launch ops,
+// and the buffers they use are device buffers (gpu.alloc, gpu.dealloc,
 // gpu.memcpy).
 //
 //===----------------------------------------------------------------------===//
@@ -36,9 +35,9 @@ using namespace mlir;
 
 namespace {
 
-/// Checks that `func` is one --nn-to-gpu lowers: one block of nn.logsoftmax
-/// and nn.softmax ops on its arguments or on each other, then a return, on
-/// tensors the kernels take. Errors are located at the offending op.
+/// Checks that `func` is one --nn-to-gpu lowers: one block of nn ops on its
+/// arguments or on each other, then a return, on tensors the kernels take.
+/// Errors are located at the offending op.
 LogicalResult checkLowerable(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return func.emitError("--nn-to-gpu: @")
@@ -56,21 +55,13 @@ LogicalResult checkLowerable(func::FuncOp func) {
               "or f64 (and of i32 or i64 for targets)";
   }
   for (Operation &op : func.getBody().front()) {
-    if (auto crossEntropy = dyn_cast<nn::CrossEntropyOp>(op)) {
-      if (crossEntropy.getLogitsType().getRank() <= 2)
-        continue;
-      return op.emitError("--nn-to-gpu: nn.cross_entropy on the GPU takes "
-                          "[N, C] or [C] logits; rank ")
-             << crossEntropy.getLogitsType().getRank()
-             << " is not lowered yet (--nn-cpu-pipeline lowers it)";
-    }
     if (isa<nn::LogSoftmaxOp, nn::SoftmaxOp, nn::LogSoftmaxGradOp,
-            func::ReturnOp>(op))
+            nn::CrossEntropyOp, nn::CrossEntropyGradOp, func::ReturnOp>(op))
       continue;
     return op.emitError("--nn-to-gpu: the GPU pipeline supports functions "
                         "made of nn.logsoftmax, nn.softmax, "
-                        "nn.logsoftmax_grad and nn.cross_entropy ops only; "
-                        "found '")
+                        "nn.logsoftmax_grad, nn.cross_entropy and "
+                        "nn.cross_entropy_grad ops only; found '")
            << op.getName() << "'";
   }
   for (Type type : func.getResultTypes())
@@ -78,6 +69,21 @@ LogicalResult checkLowerable(func::FuncOp func) {
       return func.emitError("--nn-to-gpu: @")
              << func.getName() << " returns " << type;
   return success();
+}
+
+/// The classes' dim of cross-entropy logits: 1, or 0 for rank 1.
+int64_t classDim(MemRefType logits) { return logits.getRank() == 1 ? 0 : 1; }
+
+/// The kernels' view of a cross-entropy `_into` op's attributes.
+template <typename CrossEntropyLikeIntoOp>
+nn::gpu_kernels::CrossEntropyParams
+crossEntropyParams(CrossEntropyLikeIntoOp op) {
+  nn::gpu_kernels::CrossEntropyParams ce;
+  ce.ignoreIndex = op.getIgnoreIndex();
+  ce.smoothing = op.getLabelSmoothing().convertToDouble();
+  ce.perSample = op.getReductionKind() == nn::LossReduction::None;
+  ce.mean = op.getReductionKind() == nn::LossReduction::Mean;
+  return ce;
 }
 
 } // namespace
@@ -88,13 +94,13 @@ mlir::nn::lowerBufferizedFunctionToGPU(func::FuncOp func,
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
     if (isa<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp, nn::LogSoftmaxGradIntoOp,
-            nn::CrossEntropyIntoOp, memref::AllocOp, memref::DeallocOp,
-            memref::CopyOp>(op))
+            nn::CrossEntropyIntoOp, nn::CrossEntropyGradIntoOp,
+            memref::AllocOp, memref::DeallocOp, memref::CopyOp>(op))
       ops.push_back(op);
   });
   for (Operation *op : ops)
     if (isa<nn::LogSoftmaxIntoOp, nn::SoftmaxIntoOp, nn::LogSoftmaxGradIntoOp,
-            nn::CrossEntropyIntoOp>(op))
+            nn::CrossEntropyIntoOp, nn::CrossEntropyGradIntoOp>(op))
       for (Value buffer : op->getOperands())
         if (!cast<MemRefType>(buffer.getType()).getLayout().isIdentity())
           return op->emitError("--nn-to-gpu: the GPU kernels take "
@@ -125,18 +131,16 @@ mlir::nn::lowerBufferizedFunctionToGPU(func::FuncOp func,
                   grad.getGradOutput(), grad.getGradInput(),
                   grad.getNormalizedDim(), grad.getOutput());
     } else if (auto crossEntropy = dyn_cast<nn::CrossEntropyIntoOp>(op)) {
-      if (crossEntropy.getLogitsType().getRank() > 2)
-        return op->emitError("--nn-to-gpu: nn.cross_entropy on the GPU "
-                             "takes [N, C] or [C] logits");
-      gpu_kernels::CrossEntropyParams ce;
-      ce.ignoreIndex = crossEntropy.getIgnoreIndex();
-      ce.smoothing = crossEntropy.getLabelSmoothing().convertToDouble();
-      ce.perSample = crossEntropy.getReductionKind() == nn::LossReduction::None;
-      ce.mean = crossEntropy.getReductionKind() == nn::LossReduction::Mean;
       emitKernels(gpu_kernels::SoftmaxKind::CrossEntropy,
                   crossEntropy.getLogits(), crossEntropy.getLoss(),
-                  crossEntropy.getLogitsType().getRank() - 1,
-                  crossEntropy.getTarget(), ce);
+                  classDim(crossEntropy.getLogitsType()),
+                  crossEntropy.getTarget(), crossEntropyParams(crossEntropy));
+    } else if (auto grad = dyn_cast<nn::CrossEntropyGradIntoOp>(op)) {
+      gpu_kernels::CrossEntropyParams ce = crossEntropyParams(grad);
+      ce.gradLoss = grad.getGradLoss();
+      emitKernels(gpu_kernels::SoftmaxKind::CrossEntropyGrad,
+                  grad.getLogits(), grad.getGradLogits(),
+                  classDim(grad.getLogitsType()), grad.getTarget(), ce);
     } else if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       rewriter.replaceOp(
           op, gpu::AllocOp::create(rewriter, loc, alloc.getType(),
@@ -173,20 +177,6 @@ struct ConvertNNToGPUPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // The cross-entropy gradient has no GPU kernels yet; say so rather
-    // than leave it for a later stage to trip over.
-    WalkResult unsupported = module.walk([](Operation *op) {
-      if (!isa<nn::NNDialect>(op->getDialect()) ||
-          !isa<nn::CrossEntropyGradOp>(op))
-        return WalkResult::advance();
-      op->emitOpError("has no GPU lowering yet; nn.logsoftmax, nn.softmax, "
-                      "nn.logsoftmax_grad and nn.cross_entropy run on the "
-                      "GPU (--nn-cpu-pipeline lowers every nn op)");
-      return WalkResult::interrupt();
-    });
-    if (unsupported.wasInterrupted())
-      return signalPassFailure();
-
     // Functions on tensors, and functions already bufferized (which hold
     // the ops' `_into` forms).
     SmallVector<func::FuncOp> onTensors, onBuffers;
@@ -202,12 +192,14 @@ struct ConvertNNToGPUPass
       if (func.isExternal())
         continue;
       if (holds(func, llvm::IsaPred<nn::LogSoftmaxOp, nn::SoftmaxOp,
-                                    nn::LogSoftmaxGradOp, nn::CrossEntropyOp>))
+                                    nn::LogSoftmaxGradOp, nn::CrossEntropyOp,
+                                    nn::CrossEntropyGradOp>))
         onTensors.push_back(func);
       else if (holds(func, llvm::IsaPred<nn::LogSoftmaxIntoOp,
                                          nn::SoftmaxIntoOp,
                                          nn::LogSoftmaxGradIntoOp,
-                                         nn::CrossEntropyIntoOp>))
+                                         nn::CrossEntropyIntoOp,
+                                         nn::CrossEntropyGradIntoOp>))
         onBuffers.push_back(func);
     }
     for (func::FuncOp func : onTensors)

@@ -79,27 +79,13 @@ struct Emitter {
     return math::Exp2Op::create(b, loc, scaled, arith::FastMathFlags::afn);
   }
   /// What the write pass takes from a slice's sum `s`: log(s) for
-  /// log-softmax, 1 / s for softmax.
+  /// log-softmax, s for the gradient, 1 / s otherwise.
   Value finishSum(SoftmaxKind kind, Value s) {
     if (kind == SoftmaxKind::LogSoftmax)
       return math::LogOp::create(b, loc, s);
     if (kind == SoftmaxKind::LogSoftmaxGrad)
       return s;
     return arith::DivFOp::create(b, loc, constant(s.getType(), 1.0), s);
-  }
-  /// The result for `x` (scalar or vector) from the slice's `reference` and
-  /// finished sum, both of x's type: (x - reference) - finished, or
-  /// exp(x - reference) * finished; for the gradient `reference` is the
-  /// element's y, and the result x - exp(y) * finished. That exp is
-  /// math.exp, not the approximation: its error goes straight into the
-  /// result.
-  Value normalize(SoftmaxKind kind, Value x, Value reference, Value finished) {
-    if (kind == SoftmaxKind::LogSoftmaxGrad)
-      return sub(x, mul(math::ExpOp::create(b, loc, reference), finished));
-    Value d = sub(x, reference);
-    if (kind == SoftmaxKind::LogSoftmax)
-      return sub(d, finished);
-    return mul(math::ExpOp::create(b, loc, d), finished);
   }
   /// The reference maximum: `m`, or 0 when it is -inf.
   Value safeMax(Value m) {
@@ -283,6 +269,96 @@ struct Emitter {
       r = isMax ? max(r, partial) : add(r, partial);
     }
     return r;
+  }
+};
+
+/// What the write pass stores for the elements of one slice (a row, or a
+/// thread's columns), from the slice's reduction; see SoftmaxKind. The
+/// exp here is math.exp, not the approximation: its error goes straight
+/// into the result.
+struct SliceWriter {
+  SoftmaxKind kind;
+  /// The slice's safe maximum (a vector of one per column for columns);
+  /// unused by the gradient.
+  Value reference;
+  /// Emitter::finishSum of the slice's sum (per column for columns).
+  Value finished;
+  /// nn.logsoftmax_grad: the buffer of y, read where x is.
+  Value aux = {};
+  /// nn.cross_entropy_grad (scalars): the sample's factor g, the label
+  /// weight of every class (e / C, 0 for an ignored sample), that of the
+  /// target's class ((1 - e) + e / C), and the target's offset in the
+  /// logits (-1 when no class is the target).
+  Value g = {}, spread = {}, hit = {}, target = {};
+
+  /// This writer with its values broadcast to `type` (a vector of `acc`)
+  /// once, for the writes of many vectors. The cross-entropy gradient's
+  /// stay scalars, which store() needs for the target's element (NVPTX
+  /// scalarizes the vectors: a broadcast per vector costs nothing there).
+  SliceWriter splatTo(Emitter &e, Type type) const {
+    SliceWriter w = *this;
+    if (kind == SoftmaxKind::CrossEntropyGrad)
+      return w;
+    for (Value *v : {&w.reference, &w.finished})
+      if (*v)
+        *v = e.splat(*v, type);
+    return w;
+  }
+
+  /// The result for `x` (a scalar or a vector of `acc`) read at `offset`.
+  Value result(Emitter &e, Value x, Value offset) const {
+    OpBuilder &b = e.b;
+    Location loc = e.loc;
+    Type type = x.getType();
+    auto vectorType = dyn_cast<VectorType>(type);
+    auto like = [&](Value v) {
+      return v.getType() == type ? v : e.splat(v, type);
+    };
+    if (kind == SoftmaxKind::LogSoftmaxGrad) {
+      Value y = vectorType
+                    ? e.loadVector(aux, offset, vectorType.getNumElements())
+                    : e.loadScalar(aux, offset);
+      Value s = like(finished);
+      return e.sub(x, e.mul(math::ExpOp::create(b, loc, y), s));
+    }
+    Value m = like(reference), f = like(finished);
+    Value d = e.sub(x, m);
+    if (kind == SoftmaxKind::LogSoftmax)
+      return e.sub(d, f);
+    Value p = e.mul(math::ExpOp::create(b, loc, d), f);
+    if (kind != SoftmaxKind::CrossEntropyGrad)
+      return p;
+    // g * (p - e / C); rewriteTarget writes the target's element again.
+    return e.mul(like(g), e.sub(p, like(spread)));
+  }
+
+  /// Stores the result for `x`, read at `offset` of `source` (a scalar or
+  /// a vector of `acc`), into `buffer` at the same offset.
+  void store(Emitter &e, Value x, Value offset, Value buffer) const {
+    Value y = result(e, x, offset);
+    if (auto vectorType = dyn_cast<VectorType>(x.getType()))
+      e.storeVector(y, buffer, offset, vectorType.getNumElements());
+    else
+      e.storeScalar(y, buffer, offset);
+  }
+
+  /// nn.cross_entropy_grad: writes the target's element again, with its
+  /// label (1 - e) + e / C, when it lies in [base, base + length) of
+  /// `buffer` (read from `source`). Called by one thread once every
+  /// thread's store() is done and visible (after a barrier): one test per
+  /// row, where a lane compare and select per element spilled 40 bytes in
+  /// the 512-thread bf16 row kernel, and a test per vector store (an exp
+  /// each) spilled the f64 ones (ptxas, sm_90).
+  void rewriteTarget(Emitter &e, Value source, Value buffer, Value base,
+                     Value length) const {
+    // target - base < length, unsigned: never for the target -1.
+    Value inside = e.cmp(arith::CmpIPredicate::ult, e.subi(target, base),
+                         length);
+    e.ifThen(inside, [&] {
+      SliceWriter atTarget = *this;
+      atTarget.spread = hit;
+      atTarget.store(e, e.loadScalar(source, target), target, buffer);
+    });
   }
 };
 

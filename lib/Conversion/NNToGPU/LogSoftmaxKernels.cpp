@@ -235,21 +235,14 @@ struct OnChipRow {
     return e.groupReduce(s, /*isMax=*/false, t, shared);
   }
 
-  /// Writes the result for every element held, from the row's reference
-  /// and finished sum (Emitter::finishSum). For the gradient, each
-  /// element's reference is its y, read from `aux` at the same place.
-  void store(Emitter &e, SoftmaxKind kind, Value buffer, Value t,
-             Value reference, Value finished, Value aux = {}) {
-    Type vectorType = VectorType::get({width}, e.acc);
-    Value referenceVector = aux ? Value() : e.splat(reference, vectorType);
-    Value finishedVector = e.splat(finished, vectorType);
+  /// Writes the result for every element held, as `writer` says.
+  void store(Emitter &e, const SliceWriter &writer, Value buffer, Value t) {
+    SliceWriter vectorWriter =
+        writer.splatTo(e, VectorType::get({width}, e.acc));
     for (auto [held, ok, offset] : llvm::zip(values, valid, offsets)) {
       auto write = [&, held = held, offset = offset] {
         Value v = held ? held : e.loadVector(source, offset, width);
-        Value other =
-            aux ? e.loadVector(aux, offset, width) : referenceVector;
-        e.storeVector(e.normalize(kind, v, other, finishedVector), buffer,
-                      offset, width);
+        vectorWriter.store(e, v, offset, buffer);
       };
       if (ok)
         e.ifThen(ok, write);
@@ -260,13 +253,42 @@ struct OnChipRow {
       return;
     auto scalar = [&](Value held, Value index) {
       Value x = held ? held : e.loadScalar(source, index);
-      Value other = aux ? e.loadScalar(aux, index) : reference;
-      e.storeScalar(e.normalize(kind, x, other, finished), buffer, index);
+      writer.store(e, x, index, buffer);
     };
     e.ifThen(inHead, [&] { scalar(headValue, e.addi(split.base, t)); });
     e.ifThen(inTail, [&] { scalar(tailValue, e.addi(split.tailStart, t)); });
   }
 };
+
+/// Row `row` of `n` elements as a cross-entropy sample.
+SampleLogits rowSample(Emitter &e, Value row, Value n) {
+  return {row, e.muli(row, n), e.index(1)};
+}
+
+/// The writer of row `row` of `n` elements, from its safe maximum and sum
+/// of exp(x - reference).
+SliceWriter rowWriter(KernelContext &k, Emitter &e, Value row, Value n,
+                      Value reference, Value sum) {
+  if (k.kind == SoftmaxKind::CrossEntropyGrad)
+    return crossEntropyGradWriter(k, rowSample(e, row, n), n, reference, sum);
+  return {k.kind, reference, e.finishSum(k.kind, sum)};
+}
+
+/// nn.cross_entropy_grad, directly in the launch body after every thread
+/// has written its part of [base, base + length): a barrier, then the
+/// first thread (of an active row) writes the target's element again.
+void rewriteTargetAfterBarrier(Emitter &e, KernelContext &k,
+                               const SliceWriter &writer, Value t,
+                               Value active, Value base, Value length) {
+  if (k.kind != SoftmaxKind::CrossEntropyGrad)
+    return;
+  gpu::BarrierOp::create(e.b, e.loc);
+  Value first = e.cmp(arith::CmpIPredicate::eq, t, e.index(0));
+  if (active)
+    first = arith::AndIOp::create(e.b, e.loc, active, first);
+  e.ifThen(first,
+           [&] { writer.rewriteTarget(e, k.in, k.out, base, length); });
+}
 
 } // namespace
 
@@ -318,8 +340,9 @@ void mlir::nn::gpu_kernels::emitRowsOnChip(KernelContext &k, Value rows,
   }
   if (grad) {
     Value s = r.sum(e, t, sharedSum);
-    e.ifThen(active,
-             [&] { r.store(e, k.kind, k.out, t, Value(), s, k.aux); });
+    e.ifThen(active, [&] {
+      r.store(e, SliceWriter{k.kind, Value(), s, k.aux}, k.out, t);
+    });
     gpu::TerminatorOp::create(b, loc);
     return;
   }
@@ -335,16 +358,16 @@ void mlir::nn::gpu_kernels::emitRowsOnChip(KernelContext &k, Value rows,
     Value leader = arith::AndIOp::create(
         b, loc, active, e.cmp(arith::CmpIPredicate::eq, t, e.index(0)));
     e.ifThen(leader, [&] {
-      emitCrossEntropyLoss(k, clamped, n, reduced.reference, reduced.sum,
-                           spread);
+      emitCrossEntropyLoss(k, rowSample(e, clamped, n), n, reduced.reference,
+                           reduced.sum, spread);
     });
     gpu::TerminatorOp::create(b, loc);
     return;
   }
-  Value finished = e.finishSum(k.kind, reduced.sum);
-  e.ifThen(active, [&] {
-    r.store(e, k.kind, k.out, t, reduced.reference, finished);
-  });
+  SliceWriter writer =
+      rowWriter(k, e, clamped, n, reduced.reference, reduced.sum);
+  e.ifThen(active, [&] { r.store(e, writer, k.out, t); });
+  rewriteTargetAfterBarrier(e, k, writer, t, active, e.muli(clamped, n), n);
   gpu::TerminatorOp::create(b, loc);
 }
 
@@ -448,14 +471,15 @@ void mlir::nn::gpu_kernels::emitSplitRows(KernelContext &k, Value rows,
     }
     Value s = e.groupReduce(sumLoop.getResult(0), /*isMax=*/false, t,
                             launch.getWorkgroupAttributions()[1]);
-    Value finished = e.finishSum(k.kind, s);
+    SliceWriter writer = rowWriter(k, e, g.row, n, reference, s);
     // f64 holds the segment only to write it: ptxas spilled 16 bytes at 40
     // registers with f64 accumulation (sm_90); f32 spilled 4 without holding
     // (sm_80). Each keeps the form that did not spill.
     OnChipRow r = OnChipRow::load(e, k.in, g.base, g.length, t, kBlockThreads,
                                   vectorsPerThread, width,
                                   /*hold=*/!k.acc.isF64());
-    r.store(e, k.kind, k.out, t, reference, finished);
+    r.store(e, writer, k.out, t);
+    rewriteTargetAfterBarrier(e, k, writer, t, Value(), g.base, g.length);
   });
 }
 
@@ -499,6 +523,33 @@ Value sumThreadShare(Emitter &e, Value buffer, const RowSplit &split, Value t,
   return s;
 }
 
+/// The streamed kernels' second read: every vector t, t + step, ... of the
+/// body, and the head and tail elements this thread holds, written as
+/// `writer` says.
+void writeStreamedRow(Emitter &e, KernelContext &k, const SliceWriter &writer,
+                      const RowSplit &split, Value t, int64_t width,
+                      Value inHead, Value inTail) {
+  OpBuilder &b = e.b;
+  auto write = scf::ForOp::create(b, e.loc, t, split.vectors,
+                                  e.index(kBlockThreads));
+  {
+    OpBuilder::InsertionGuard bodyGuard(b);
+    b.setInsertionPointToStart(write.getBody());
+    Value offset = e.addi(split.bodyStart,
+                          e.muli(write.getInductionVar(), e.index(width)));
+    writer.store(e, e.loadVector(k.in, offset, width), offset, k.out);
+  }
+  if (!split.edges)
+    return;
+  for (auto [inside, start] : {std::make_pair(inHead, split.base),
+                               std::make_pair(inTail, split.tailStart)}) {
+    e.ifThen(inside, [&, start = start] {
+      Value i = e.addi(start, t);
+      writer.store(e, e.loadScalar(k.in, i), i, k.out);
+    });
+  }
+}
+
 /// nn.logsoftmax_grad's streamed rows: a block per row sums g (per thread
 /// over its vectors, then over the block), then reads g and y again to
 /// write g - exp(y) * sum.
@@ -516,11 +567,7 @@ void emitStreamedGradRows(KernelContext &k, Value rows, Value n,
   Value t = launch.getThreadIds().x;
   RowSplit split =
       RowSplit::get(e, e.muli(launch.getBlockIds().x, n), n, width);
-  auto vectorType = VectorType::get({width}, k.acc);
   Value step = e.index(kBlockThreads);
-  auto bodyOffset = [&](Value j) {
-    return e.addi(split.bodyStart, e.muli(j, e.index(width)));
-  };
   Value inHead, inTail;
   Value s = sumThreadShare(e, k.in, split, t, step, width, inHead, inTail,
                            [](Value g) { return g; });
@@ -528,27 +575,8 @@ void emitStreamedGradRows(KernelContext &k, Value rows, Value n,
                     launch.getWorkgroupAttributions()[0]);
 
   // The second read: g - exp(y) * sum.
-  auto write = scf::ForOp::create(b, loc, t, split.vectors, step);
-  {
-    OpBuilder::InsertionGuard bodyGuard(b);
-    b.setInsertionPointToStart(write.getBody());
-    Value offset = bodyOffset(write.getInductionVar());
-    e.storeVector(e.normalize(k.kind, e.loadVector(k.in, offset, width),
-                              e.loadVector(k.aux, offset, width),
-                              e.splat(s, vectorType)),
-                  k.out, offset, width);
-  }
-  if (split.edges) {
-    for (auto [inside, start] : {std::make_pair(inHead, split.base),
-                                 std::make_pair(inTail, split.tailStart)}) {
-      e.ifThen(inside, [&, start = start] {
-        Value i = e.addi(start, t);
-        e.storeScalar(e.normalize(k.kind, e.loadScalar(k.in, i),
-                                  e.loadScalar(k.aux, i), s),
-                      k.out, i);
-      });
-    }
-  }
+  writeStreamedRow(e, k, SliceWriter{k.kind, Value(), s, k.aux}, split, t,
+                   width, inHead, inTail);
   gpu::TerminatorOp::create(b, loc);
 }
 } // namespace
@@ -570,7 +598,6 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
   Value t = launch.getThreadIds().x;
   RowSplit split =
       RowSplit::get(e, e.muli(launch.getBlockIds().x, n), n, width);
-  auto vectorType = VectorType::get({width}, k.acc);
   Value step = e.index(kBlockThreads);
 
   Emitter::Lagged initial = e.initialLagged(k.acc);
@@ -633,38 +660,17 @@ void mlir::nn::gpu_kernels::emitStreamedRows(KernelContext &k, Value rows,
                              launch.getWorkgroupAttributions()[0]);
     }
     e.ifThen(e.cmp(arith::CmpIPredicate::eq, t, e.index(0)), [&] {
-      emitCrossEntropyLoss(k, launch.getBlockIds().x, n, reference, s,
-                           spread);
+      emitCrossEntropyLoss(k, rowSample(e, launch.getBlockIds().x, n), n,
+                           reference, s, spread);
     });
     gpu::TerminatorOp::create(b, loc);
     return;
   }
-  Value finished = e.finishSum(k.kind, s);
-
-  // The second read: (x - max) - log(sum), or exp(x - max) / sum.
-  auto write = scf::ForOp::create(b, loc, t, split.vectors, step);
-  {
-    OpBuilder::InsertionGuard bodyGuard(b);
-    b.setInsertionPointToStart(write.getBody());
-    Value offset = e.addi(split.bodyStart,
-                          e.muli(write.getInductionVar(), e.index(width)));
-    Value v = e.loadVector(k.in, offset, width);
-    e.storeVector(e.normalize(k.kind, v, e.splat(reference, vectorType),
-                              e.splat(finished, vectorType)),
-                  k.out, offset, width);
-  }
-  if (split.edges) {
-    for (auto [inside, start] :
-         {std::make_pair(inHead, split.base),
-          std::make_pair(inTail, split.tailStart)}) {
-      e.ifThen(inside, [&, start = start] {
-        Value i = e.addi(start, t);
-        e.storeScalar(
-            e.normalize(k.kind, e.loadScalar(k.in, i), reference, finished),
-            k.out, i);
-      });
-    }
-  }
+  // The second read: (x - max) - log(sum), exp(x - max) / sum, ...
+  SliceWriter writer =
+      rowWriter(k, e, launch.getBlockIds().x, n, reference, s);
+  writeStreamedRow(e, k, writer, split, t, width, inHead, inTail);
+  rewriteTargetAfterBarrier(e, k, writer, t, Value(), split.base, n);
   gpu::TerminatorOp::create(b, loc);
 }
 
@@ -707,12 +713,22 @@ void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
       OpBuilder::InsertionGuard bodyGuard(b);
       b.setInsertionPointToStart(write.getBody());
       Value i = at(write.getInductionVar());
-      e.storeVector(e.normalize(k.kind, e.loadVector(k.in, i, width),
-                                e.loadVector(k.aux, i, width),
-                                sum.getResult(0)),
-                    k.out, i, width);
+      SliceWriter writer{k.kind, Value(), sum.getResult(0), k.aux};
+      writer.store(e, e.loadVector(k.in, i, width), i, k.out);
       return;
     }
+    // The cross-entropy ops take one column, one sample, per thread, as
+    // scalars (width 1): the sample's index is the thread's.
+    bool crossEntropy = k.kind == SoftmaxKind::CrossEntropy ||
+                        k.kind == SoftmaxKind::CrossEntropyGrad;
+    assert((!crossEntropy || width == 1) &&
+           "a cross-entropy sample per thread");
+    if (crossEntropy)
+      type = k.acc;
+    auto load = [&](Value i) {
+      return crossEntropy ? e.loadScalar(k.in, i)
+                          : e.loadVector(k.in, i, width);
+    };
     // The online (max, sum) down the columns, one state per lane.
     Emitter::Lagged initial = e.initialLagged(type);
     auto loop =
@@ -723,8 +739,7 @@ void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
       OpBuilder::InsertionGuard bodyGuard(b);
       b.setInsertionPointToStart(loop.getBody());
       ValueRange args = loop.getRegionIterArgs();
-      Value x = e.loadVector(
-          k.in, e.addi(base, e.muli(loop.getInductionVar(), inner)), width);
+      Value x = load(at(loop.getInductionVar()));
       Emitter::Lagged next =
           e.updateLagged({args[0], args[1], args[2], args[3]}, x);
       scf::YieldOp::create(b, loc,
@@ -733,14 +748,54 @@ void mlir::nn::gpu_kernels::emitColumns(KernelContext &k, Value outer, Value n,
     Emitter::Lagged state{loop.getResult(0), loop.getResult(1),
                           loop.getResult(2), loop.getResult(3)};
     Value reference = e.safeMax(state.m);
-    Value finished = e.finishSum(k.kind, e.sumAgainst(state, reference));
+    Value sum = e.sumAgainst(state, reference);
+    SampleLogits sample{group, base, inner};
+    if (k.kind == SoftmaxKind::CrossEntropy) {
+      // With label smoothing, one more walk for sum(e / C * (x - max)),
+      // added in f64: one thread adds the whole column, and in f32 1024
+      // terms near 1e30 came out 1.1e-5 off (the generator's
+      // wide-magnitudes rows through --ce-inner-dim).
+      Value spread;
+      if (k.ce.smoothing > 0) {
+        Value weight = crossEntropyClassWeight(k, n);
+        FloatType f64 = b.getF64Type();
+        auto walk = scf::ForOp::create(
+            b, loc, zero, n, one,
+            ValueRange{arith::ConstantOp::create(b, loc, f64,
+                                                 b.getF64FloatAttr(0.0))});
+        {
+          OpBuilder::InsertionGuard bodyGuard(b);
+          b.setInsertionPointToStart(walk.getBody());
+          Value term = e.mul(e.sub(load(at(walk.getInductionVar())), reference),
+                             weight);
+          if (term.getType() != f64)
+            term = arith::ExtFOp::create(b, loc, f64, term);
+          scf::YieldOp::create(
+              b, loc,
+              arith::AddFOp::create(b, loc, walk.getRegionIterArgs()[0], term)
+                  .getResult());
+        }
+        spread = walk.getResult(0);
+        if (k.acc != f64)
+          spread = arith::TruncFOp::create(b, loc, k.acc, spread);
+      }
+      emitCrossEntropyLoss(k, sample, n, reference, sum, spread);
+      return;
+    }
+    SliceWriter writer =
+        k.kind == SoftmaxKind::CrossEntropyGrad
+            ? crossEntropyGradWriter(k, sample, n, reference, sum)
+            : SliceWriter{k.kind, reference, e.finishSum(k.kind, sum)};
     auto write = scf::ForOp::create(b, loc, zero, n, one);
-    OpBuilder::InsertionGuard bodyGuard(b);
-    b.setInsertionPointToStart(write.getBody());
-    Value i = e.addi(base, e.muli(write.getInductionVar(), inner));
-    e.storeVector(e.normalize(k.kind, e.loadVector(k.in, i, width), reference,
-                              finished),
-                  k.out, i, width);
+    {
+      OpBuilder::InsertionGuard bodyGuard(b);
+      b.setInsertionPointToStart(write.getBody());
+      Value i = at(write.getInductionVar());
+      writer.store(e, load(i), i, k.out);
+    }
+    // This thread wrote the whole column: no barrier before rewriting.
+    if (k.kind == SoftmaxKind::CrossEntropyGrad)
+      writer.rewriteTarget(e, k.in, k.out, base, e.muli(n, inner));
   });
   gpu::TerminatorOp::create(b, loc);
 }

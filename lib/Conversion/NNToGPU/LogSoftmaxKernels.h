@@ -42,6 +42,10 @@ enum class SoftmaxKind {
   /// No element written: each row (sample) of logits in `in` gives one
   /// loss, from its maximum, sum and target (in `aux`): nn.cross_entropy.
   CrossEntropy,
+  /// g * (exp(x - m) * (1 / s) - label) for logits x in `in`, the sample's
+  /// target in `aux` and its factor g from CrossEntropyParams::gradLoss:
+  /// nn.cross_entropy_grad (SliceWriter).
+  CrossEntropyGrad,
 };
 
 /// nn.cross_entropy's part of the kernels' context.
@@ -55,6 +59,11 @@ struct CrossEntropyParams {
   bool mean = false;
   /// Set by emitSoftmaxKernels.
   Value partials;
+  /// nn.cross_entropy_grad's grad_loss, flat: one per sample for "none",
+  /// else one. For "mean", emitSoftmaxKernels replaces it with a device
+  /// temporary holding grad_loss over the count of samples not ignored, in
+  /// `acc`.
+  Value gradLoss;
 };
 
 /// What every kernel of one op shares.
@@ -80,22 +89,41 @@ gpu::LaunchOp createLaunch(KernelContext &k, Value grid, int64_t threadsX,
                            int64_t threadsY, const std::string &kernelName,
                            TypeRange workgroup = {});
 
-/// The loss of sample `row` of nn.cross_entropy (`n` classes), from its
-/// row's safe maximum `reference`, sum of exp(x - reference) and, with
-/// label smoothing e, `spread` = sum of e / n * (x - reference): written to
+/// Sample `index` of the cross-entropy ops: its class c's logit lies at
+/// `base + c * stride` of the flat logits (a row of [N, C] logits: base
+/// index * C, stride 1; a column of [N, C, d...] logits: stride the
+/// product of the d's).
+struct SampleLogits {
+  Value index, base, stride;
+};
+
+/// The loss of sample `s` of nn.cross_entropy (`n` classes), from its
+/// safe maximum `reference`, sum of exp(x - reference) and, with label
+/// smoothing e, `spread` = sum of e / n * (x - reference): written to
 /// `out` or `partials`. Out-of-range targets give NaN; ignored ones 0, not
 /// counted.
-void emitCrossEntropyLoss(KernelContext &k, Value row, Value n,
+void emitCrossEntropyLoss(KernelContext &k, const SampleLogits &s, Value n,
                           Value reference, Value sum, Value spread);
 
 /// e / n (label smoothing e over `n` classes) in `acc`, the weight of each
 /// class's term of the smoothed loss.
 Value crossEntropyClassWeight(KernelContext &k, Value n);
 
-/// nn.cross_entropy "sum" or "mean": one block adds the `rows` samples'
+/// What nn.cross_entropy_grad writes for sample `s`'s `n` logits, from
+/// their safe maximum `reference` and sum of exp(x - reference).
+struct SliceWriter;
+SliceWriter crossEntropyGradWriter(KernelContext &k, const SampleLogits &s,
+                                   Value n, Value reference, Value sum);
+
+/// nn.cross_entropy_grad "mean": one block counts the samples whose target
+/// is not ignored and writes ce.gradLoss[0] / count, in `acc`, to
+/// `scale[0]`.
+void emitCrossEntropyGradScale(KernelContext &k, Value samples, Value scale);
+
+/// nn.cross_entropy "sum" or "mean": one block adds the `samples`'
 /// partials in f64 and writes the total (or the mean over the counted
 /// samples: NaN when none counts, as PyTorch) to `out`.
-void emitCrossEntropyTotal(KernelContext &k, Value rows);
+void emitCrossEntropyTotal(KernelContext &k, Value samples);
 
 /// The elements of `input` one vector access moves: 128 bits (4 f32, 8
 /// f16/bf16, 2 f64), at most 4 when accumulating in f64.

@@ -139,8 +139,10 @@ void emitRowKernels(OpBuilder &b, Location loc, gpu_kernels::KernelContext &k,
   // f64 softmax writes a segment through libdevice's exp inlined per
   // element: at 8 elements per thread the write launch spilled 24 bytes
   // (ptxas, sm_90); half the segment does not.
+  // So does the cross-entropy gradient's.
   int64_t splitElements =
-      k.acc.isF64() && k.kind == gpu_kernels::SoftmaxKind::Softmax
+      k.acc.isF64() && (k.kind == gpu_kernels::SoftmaxKind::Softmax ||
+                        k.kind == gpu_kernels::SoftmaxKind::CrossEntropyGrad)
           ? maxElements / 2
           : maxElements;
   auto splitRows = [&] {
@@ -246,6 +248,10 @@ void emitColumnKernels(OpBuilder &b, Location loc,
   int64_t width = std::min<int64_t>(
       k.acc.isF64() ? 2 : 4, gpu_kernels::vectorWidthFor(inputElement, k.acc));
   auto scalar = [&] { gpu_kernels::emitColumns(k, outer, n, inner, 1); };
+  // The cross-entropy ops take a column (a sample) per thread.
+  if (k.kind == gpu_kernels::SoftmaxKind::CrossEntropy ||
+      k.kind == gpu_kernels::SoftmaxKind::CrossEntropyGrad)
+    return scalar();
   std::optional<int64_t> staticInner = getConstantIntValue(inner);
   if (staticInner && *staticInner % width != 0)
     return scalar();
@@ -308,12 +314,24 @@ void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
                                      kind,
                                      aux ? flatten(b, loc, aux) : Value(),
                                      ce};
+  if (ce.gradLoss)
+    kernels.ce.gradLoss = flatten(b, loc, ce.gradLoss);
   bool crossEntropy = kind == SoftmaxKind::CrossEntropy;
+  // The cross-entropy ops' samples: the logits less their class dim.
+  Value samples = arith::MulIOp::create(b, loc, outer, inner);
+  // The cross-entropy gradient's "mean": grad_loss / count, computed on
+  // the device before the rows are written.
+  Value gradScale;
+  if (kind == SoftmaxKind::CrossEntropyGrad && ce.mean)
+    gradScale = gpu::AllocOp::create(b, loc, MemRefType::get({1}, acc),
+                                     /*asyncToken=*/Type(), ValueRange{},
+                                     ValueRange{}, ValueRange{})
+                    .getMemref();
   if (crossEntropy && !ce.perSample) {
     // Two f64 per sample (at least one sample's worth: no 0-byte buffer).
     Value count = arith::MaxUIOp::create(
         b, loc,
-        arith::MulIOp::create(b, loc, outer,
+        arith::MulIOp::create(b, loc, samples,
                               arith::ConstantIndexOp::create(b, loc, 2)),
         arith::ConstantIndexOp::create(b, loc, 2));
     kernels.ce.partials =
@@ -328,7 +346,7 @@ void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
   // No launch for an empty tensor: a grid of 0 blocks is an error. A
   // sample with no class still has a loss (NaN, or 0 when ignored).
   Value total =
-      crossEntropy ? outer
+      crossEntropy ? samples
                    : arith::MulIOp::create(
                          b, loc, arith::MulIOp::create(b, loc, outer, n), inner)
                          .getResult();
@@ -336,6 +354,10 @@ void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, total,
                             arith::ConstantIndexOp::create(b, loc, 0));
   emitIf(b, loc, nonEmpty, [&] {
+    if (gradScale) {
+      emitCrossEntropyGradScale(kernels, samples, gradScale);
+      kernels.ce.gradLoss = gradScale;
+    }
     if (rank != 0 && dim != rank - 1)
       return emitColumnKernels(b, loc, kernels, outer, n, inner,
                                inType.getElementType());
@@ -346,8 +368,11 @@ void gpu_kernels::emitSoftmaxKernels(OpBuilder &b, Location loc,
                    inType.getElementType(), options);
   });
   if (kernels.ce.partials) {
-    emitCrossEntropyTotal(kernels, outer);
+    emitCrossEntropyTotal(kernels, samples);
     gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
                            kernels.ce.partials);
   }
+  if (gradScale)
+    gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                           gradScale);
 }

@@ -290,10 +290,9 @@ func.func @chain(%x: tensor<8x100xf64>) -> (tensor<8x100xf64>, tensor<8x100xf64>
 
 // -----
 
-// Only functions made of nn.logsoftmax, nn.softmax, nn.logsoftmax_grad and
-// nn.cross_entropy ops are supported on the GPU.
+// Only functions made of nn ops are supported on the GPU.
 func.func @other_ops(%x: tensor<8xf32>) -> tensor<8xf32> {
-  // expected-error @below {{--nn-to-gpu: the GPU pipeline supports functions made of nn.logsoftmax, nn.softmax, nn.logsoftmax_grad and nn.cross_entropy ops only; found 'math.exp'}}
+  // expected-error @below {{--nn-to-gpu: the GPU pipeline supports functions made of nn.logsoftmax, nn.softmax, nn.logsoftmax_grad, nn.cross_entropy and nn.cross_entropy_grad ops only; found 'math.exp'}}
   %e = math.exp %x : tensor<8xf32>
   %y = nn.logsoftmax %e, dim = 0 : tensor<8xf32> -> tensor<8xf32>
   return %y : tensor<8xf32>
@@ -407,4 +406,104 @@ func.func @grad_columns(%g: tensor<8x100x64xf64>, %y: tensor<8x100x64xf64>) -> t
 func.func @cross_entropy(%x: tensor<64x1000xf32>, %t: tensor<64xi32>) -> tensor<f32> {
   %l = "nn.cross_entropy"(%x, %t) <{label_smoothing = 0.1 : f64}> : (tensor<64x1000xf32>, tensor<64xi32>) -> tensor<f32>
   return %l : tensor<f32>
+}
+
+// -----
+
+// nn.cross_entropy_grad ("mean", label smoothing): a first one-block launch
+// counts the samples not ignored (in f64) and stores grad_loss / count; the
+// row kernels then write g * (exp(x - max) / sum - e / C) with the accurate
+// exp, and after a barrier the row's first lane writes the target's element
+// again with the label (1 - e) + e / C.
+// CHECK-LABEL: func.func @cross_entropy_grad(
+// CHECK-SAME:    %[[G:[^:]*]]: memref<f32>, %[[X:[^:]*]]: memref<64x1000xf32>, %[[T:[^:]*]]: memref<64xi64>, %[[GX:[^:]*]]: memref<64x1000xf32>)
+// CHECK-DAG:     %[[XFLAT:.*]] = memref.collapse_shape %[[X]] {{.*}} into memref<64000xf32>
+// CHECK-DAG:     %[[OUT:.*]] = memref.collapse_shape %[[GX]] {{.*}} into memref<64000xf32>
+// CHECK-DAG:     %[[GFLAT:.*]] = memref.expand_shape %[[G]] [] output_shape [1] : memref<f32> into memref<1xf32>
+// CHECK:         %[[SCALE:.*]] = gpu.alloc  () : memref<1xf32>
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_grad_0_ce_grad_scale)
+// CHECK:           memref.load %[[T]][%{{.*}}] : memref<64xi64>
+// CHECK:           %[[COUNT:.*]] = arith.truncf %{{.*}} : f64 to f32
+// CHECK:           %[[GL:.*]] = memref.load %[[GFLAT]]
+// CHECK:           %[[DIV:.*]] = arith.divf %[[GL]], %[[COUNT]] : f32
+// CHECK:           memref.store %[[DIV]], %[[SCALE]]
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_grad_0_warp_per_row_v4)
+// CHECK:           math.exp2 {{.*}} fastmath<afn> : vector<4xf32>
+// CHECK:           %[[TARGET:.*]] = memref.load %[[T]][%{{.*}}] : memref<64xi64>
+// CHECK:           %[[FACTOR:.*]] = memref.load %[[SCALE]]
+// CHECK:           %[[HITW:.*]] = arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK:           %[[TOFF:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : index
+// CHECK:           scf.if
+// CHECK:             %[[P:.*]] = math.exp %{{.*}} : vector<4xf32>
+// CHECK:             %[[PS:.*]] = arith.mulf %[[P]], %{{.*}} : vector<4xf32>
+// CHECK:             %[[D:.*]] = arith.subf %[[PS]], %{{.*}} : vector<4xf32>
+// CHECK:             %[[Y:.*]] = arith.mulf %{{.*}}, %[[D]] : vector<4xf32>
+// CHECK:             vector.store %[[Y]], %[[OUT]]
+// CHECK:           gpu.barrier
+// CHECK:           scf.if
+// CHECK:             scf.if
+// CHECK:               %[[XT:.*]] = memref.load %[[XFLAT]][%[[TOFF]]] : memref<64000xf32>
+// CHECK:               math.exp
+// CHECK:               %[[DT:.*]] = arith.subf %{{.*}}, %[[HITW]] : f32
+// CHECK:               %[[YT:.*]] = arith.mulf %{{.*}}, %[[DT]] : f32
+// CHECK:               memref.store %[[YT]], %[[OUT]][%[[TOFF]]] : memref<64000xf32>
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_grad_0_warp_per_row_v1)
+// CHECK:         gpu.dealloc  %[[SCALE]]
+func.func @cross_entropy_grad(%g: tensor<f32>, %x: tensor<64x1000xf32>, %t: tensor<64xi64>) -> tensor<64x1000xf32> {
+  %gx = "nn.cross_entropy_grad"(%g, %x, %t) <{label_smoothing = 0.1 : f64}> : (tensor<f32>, tensor<64x1000xf32>, tensor<64xi64>) -> tensor<64x1000xf32>
+  return %gx : tensor<64x1000xf32>
+}
+
+// -----
+
+// "none": each row's factor is its sample's grad_loss, read where the row
+// is written; no count.
+// CHECK-LABEL: func.func @cross_entropy_grad_none(
+// CHECK-SAME:    %[[G:[^:]*]]: memref<?xbf16>, %[[X:[^:]*]]: memref<?x?xbf16>, %[[T:[^:]*]]: memref<?xi32>
+// CHECK-NOT:     ce_grad_scale
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_grad_none_0_warp_per_row_v8)
+// CHECK:           %[[TARGET:.*]] = memref.load %[[T]][%[[ROW:.*]]] : memref<?xi32>
+// CHECK:           %[[GROW:.*]] = memref.load %[[G]][%[[ROW]]] : memref<?xbf16>
+// CHECK:           arith.extf %[[GROW]] : bf16 to f32
+func.func @cross_entropy_grad_none(%g: tensor<?xbf16>, %x: tensor<?x?xbf16>, %t: tensor<?xi32>) -> tensor<?x?xbf16> {
+  %gx = "nn.cross_entropy_grad"(%g, %x, %t) <{reduction = "none"}> : (tensor<?xbf16>, tensor<?x?xbf16>, tensor<?xi32>) -> tensor<?x?xbf16>
+  return %gx : tensor<?x?xbf16>
+}
+
+// -----
+
+// [N, C, D] logits (classes along dim 1): one thread per sample walks its
+// column of C logits with stride D, as scalars; the gradient's target lies
+// at base + target * D, rewritten by the same thread after its column (no
+// barrier).
+// CHECK-LABEL: func.func @cross_entropy_grad_columns(
+// CHECK-SAME:    %[[G:[^:]*]]: memref<f32>, %[[X:[^:]*]]: memref<4x100x16xf32>, %[[T:[^:]*]]: memref<4x16xi64>, %[[GX:[^:]*]]: memref<4x100x16xf32>)
+// CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG:     %[[XFLAT:.*]] = memref.collapse_shape %[[X]] {{.*}} into memref<6400xf32>
+// CHECK-DAG:     %[[OUT:.*]] = memref.collapse_shape %[[GX]] {{.*}} into memref<6400xf32>
+// CHECK-DAG:     %[[TFLAT:.*]] = memref.collapse_shape %[[T]] {{.*}} into memref<64xi64>
+// CHECK-NOT:     ce_grad_scale
+// CHECK:         gpu.launch {{.*}} function(@cross_entropy_grad_columns_0_columns_v1)
+// CHECK:           %[[SAMPLE:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:           %[[BASE:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:           scf.for %[[J:[^ ]*]] = {{.*}} -> (f32, f32, f32, f32) {
+// CHECK:             %[[STEP:.*]] = arith.muli %[[J]], %[[C16]] : index
+// CHECK:             %[[AT:.*]] = arith.addi %[[BASE]], %[[STEP]] : index
+// CHECK:             memref.load %[[XFLAT]][%[[AT]]] : memref<6400xf32>
+// CHECK:           %[[TARGET:.*]] = memref.load %[[TFLAT]][%[[SAMPLE]]] : memref<64xi64>
+// CHECK:           %[[TI:.*]] = arith.index_cast %[[TARGET]] : i64 to index
+// CHECK:           %[[TSTEP:.*]] = arith.muli %[[TI]], %[[C16]] : index
+// CHECK:           %[[TAT:.*]] = arith.addi %[[BASE]], %[[TSTEP]] : index
+// CHECK:           %[[TOFF:.*]] = arith.select %{{.*}}, %[[TAT]], %{{.*}} : index
+// CHECK:           scf.for
+// CHECK:             math.exp %{{.*}} : f32
+// CHECK:             memref.store %{{.*}}, %[[OUT]]
+// CHECK:           }
+// CHECK-NOT:       gpu.barrier
+// CHECK:           scf.if
+// CHECK:             memref.load %[[XFLAT]][%[[TOFF]]]
+// CHECK:             memref.store %{{.*}}, %[[OUT]][%[[TOFF]]]
+func.func @cross_entropy_grad_columns(%g: tensor<f32>, %x: tensor<4x100x16xf32>, %t: tensor<4x16xi64>) -> tensor<4x100x16xf32> {
+  %gx = "nn.cross_entropy_grad"(%g, %x, %t) <{reduction = "sum"}> : (tensor<f32>, tensor<4x100x16xf32>, tensor<4x16xi64>) -> tensor<4x100x16xf32>
+  return %gx : tensor<4x100x16xf32>
 }
