@@ -29,8 +29,8 @@ positions, the spec's tolerances elsewhere). Paths:
 --ops picks the ops (default: logsoftmax, as above). cross_entropy and
 cross_entropy_grad run on the abi path (differential_ce.py: [N, C] and
 [C] logits, every dtype, i64/i32 targets, every reduction, smoothing 0 and
-0.1, ignored targets, against trainref.py), cross_entropy also on the
-gpu-emu path ("gpu-abi": the same cases on the GPU kernels, emulated);
+0.1, ignored targets, against trainref.py) and on the gpu-emu path
+("gpu-abi": the same cases on the GPU kernels, emulated);
 softmax and logsoftmax_grad
 run on the abi path (differential_sm.py: ranks 1 to 3, every dim position
 and spelling, static, dynamic and partly dynamic shapes, softmax into every
@@ -403,11 +403,11 @@ def main():
                    "holds this")
     p.add_argument("--jobs", type=int, default=2,
                    help="cross-entropy and softmax ops: nn-compile processes at a time")
-    p.add_argument("--ce-linalg", action="store_true",
-                   help="cross-entropy ops: [N, C, 1] logits, through the linalg decomposition "
-                   "instead of the vector kernels (checks the generator itself)")
+    p.add_argument("--ce-inner-dim", action="store_true",
+                   help="cross-entropy ops: [N, C, 1] logits, through the inner-dim (CPU) or "
+                   "column (GPU) kernels instead of the row kernels")
     opts = p.parse_args()
-    differential_ce.LINALG = opts.ce_linalg
+    differential_ce.INNER_DIM = opts.ce_inner_dim
     ops = opts.ops.split(",")
     for op in ops:
         if op not in ("logsoftmax",) + differential_ce.OPS + differential_sm.OPS:
@@ -417,7 +417,7 @@ def main():
                            "--paths", "abi", "--ops", opts.ops, "--seed", str(opts.seed),
                            "--work", os.path.abspath(opts.work) + "-rerun", "--nn-compile",
                            os.path.abspath(shutil.which(opts.nn_compile) or opts.nn_compile)]
-                          + (["--ce-linalg"] if opts.ce_linalg else []))
+                          + (["--ce-inner-dim"] if opts.ce_inner_dim else []))
     opts.nn_compile = shutil.which(opts.nn_compile) or opts.nn_compile
     opts.nn_run = shutil.which(opts.nn_run) or opts.nn_run
     if os.path.isdir(opts.work):
@@ -452,7 +452,7 @@ def main():
         gpu_emulation.run_grad(opts, failures)
     if "gpu-emu" in paths and set(ops) & set(differential_sm.OPS):
         differential_sm.run_abi(opts, failures, ops, gpu=True)
-    if "gpu-emu" in paths and "cross_entropy" in ops:
+    if "gpu-emu" in paths and set(ops) & set(differential_ce.OPS):
         differential_ce.run_abi(opts, failures, ops, gpu=True)
     print("%d cases, %d failed, %.0fs (tier %s, seed %d)" % (
         failures.count, failures.failed, time.time() - start, opts.tier, opts.seed))

@@ -1,5 +1,6 @@
 """The differential generator's cross-entropy ops (differential.py --ops):
-nn.cross_entropy and nn.cross_entropy_grad on [N, C] and [C] logits, through
+nn.cross_entropy and nn.cross_entropy_grad on [N, C], [C] and [N, C, D]
+logits, through
 the C ABI of nn-compile --emit=shared --min-parallel-bytes=0, against the
 float64 reference of trainref.py (itself checked against PyTorch).
 
@@ -7,7 +8,8 @@ Every function is one op with one attribute set: f16/bf16/f32/f64 logits
 (grad_loss and results of the same type), i64 or i32 targets, reductions
 none/sum/mean, label_smoothing 0 and 0.1, ignore_index -100; [N, C] logits
 static (NxC), dynamic (?x?) or with only N dynamic (?xC), [C] logits static
-or dynamic. Dynamic functions cost one compile and take every class count C
+or dynamic, [N, C, D] logits (classes along dim 1, D samples per batch
+row) static or dynamic (?x?x?). Dynamic functions cost one compile and take every class count C
 of LENGTHS (the log-softmax generator's boundaries); static ones are one
 compile per (C, N). Functions are compiled in libraries of one op and dtype,
 several at a time (--jobs), while the libraries already built run.
@@ -72,15 +74,24 @@ LENGTHS = (list(range(1, 18)) + [31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256
                                  1023, 1024, 1025, 4095, 4096, 4097])
 LONG_LENGTHS = LENGTHS + [65535, 65536, 65537]
 
+# [N, C, D] logits: the samples per batch row D of the quick tier's
+# dynamic calls, and the (C, D) of its static functions; the long tier
+# takes every D with every class count of QUICK_STATIC_1D.
+RANK3_D = (1, 2, 3, 8, 17, 64)
+QUICK_STATIC_3D = ((1, 3), (5, 8), (33, 2), (129, 17), (1025, 3))
+
 # Static class counts of the quick tier, [N, C] and [C].
 QUICK_STATIC_2D = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129,
                    255, 256, 257, 1023, 1024, 1025, 4095, 4096, 4097)
 QUICK_STATIC_1D = (1, 5, 16, 17, 33, 129, 1025, 4097)
 
-# --ce-linalg: the same cases on [N, C, 1] logits, which take the linalg
-# decomposition instead of the vector kernels (a check of the generator
-# itself, and a comparison for a failing kernel).
-LINALG = False
+# --ce-inner-dim: the same cases on [N, C, 1] logits, which take the
+# inner-dim kernels along the classes (CPU) or the column kernels (GPU)
+# instead of the row kernels: every value pattern through them.
+INNER_DIM = False
+
+# The row strategies of nn-compile --gpu-strategy the GPU cases are dealt to.
+GPU_STRATEGIES = ("auto", "warp", "block", "stream", "split")
 
 # Functions per compiled library.
 LIBRARY_SIZE = 48
@@ -97,16 +108,22 @@ class Function:
     """One function: one op with its types and attributes. kind: "static",
     "dynamic" or "dynamic-n" (rank 2: N dynamic, C static)."""
 
-    def __init__(self, name, op, dtype, ttype, reduction, eps, rank, kind, N=None, C=None):
+    def __init__(self, name, op, dtype, ttype, reduction, eps, rank, kind, N=None, C=None,
+                 D=None):
         self.name, self.op, self.dtype, self.ttype = name, op, dtype, ttype
         self.reduction, self.eps, self.rank, self.kind = reduction, eps, rank, kind
-        self.N, self.C = N, C
+        self.N, self.C, self.D = N, C, D
 
     def _types(self):
         n = "?" if self.kind in ("dynamic", "dynamic-n") else str(self.N)
         c = "?" if self.kind == "dynamic" else str(self.C)
-        if LINALG:
-            # [N, C, 1] logits (the linalg decomposition), [1, C, 1] for [C].
+        if self.rank == 3:
+            d = "?" if self.kind == "dynamic" else str(self.D)
+            return ("tensor<%sx%sx%sx%s>" % (n, c, d, self.dtype),
+                    "tensor<%sx%sx%s>" % (n, d, self.ttype),
+                    "tensor<%sx%sx%s>" % (n, d, self.dtype))
+        if INNER_DIM:
+            # [N, C, 1] logits (the inner-dim kernels), [1, C, 1] for [C].
             n = n if self.rank == 2 else "1"
             return ("tensor<%sx%sx1x%s>" % (n, c, self.dtype),
                     "tensor<%sx1x%s>" % (n, self.ttype), "tensor<%sx1x%s>" % (n, self.dtype))
@@ -139,14 +156,22 @@ class Function:
 
 
 class Call:
-    """One call of `fn` on N x C logits (N = 1 and rank 1 for [C])."""
+    """One call of `fn` on N x C logits (N = 1 and rank 1 for [C]), or
+    N x C x D for rank 3."""
 
-    def __init__(self, fn, N, C, start, all_ignored=False):
+    def __init__(self, fn, N, C, start, all_ignored=False, D=None):
         self.fn, self.N, self.C, self.start, self.all_ignored = fn, N, C, start, all_ignored
+        self.D = D if D is not None else fn.D
         self.index = 0  # set by plan(): the call's position, for a unique label
 
     def shape(self):
+        if self.fn.rank == 3:
+            return (self.N, self.C, self.D)
         return (self.N, self.C) if self.fn.rank == 2 else (self.C,)
+
+    def samples(self):
+        """The calls's samples (rows of the generated [samples, C] data)."""
+        return self.N * self.D if self.fn.rank == 3 else self.N
 
     def label(self):
         fn = self.fn
@@ -164,9 +189,9 @@ def plan(tier, seed, op, dtype):
     functions, calls = [], []
     prefix = "%s_%s" % ("ce" if op == "cross_entropy" else "ceg", dtype)
 
-    def new(rank, kind, combo, N=None, C=None):
+    def new(rank, kind, combo, N=None, C=None, D=None):
         fn = Function("%s_%d" % (prefix, len(functions)), op, dtype, combo[0], combo[1],
-                      combo[2], rank, kind, N, C)
+                      combo[2], rank, kind, N, C, D)
         functions.append(fn)
         return fn
 
@@ -219,6 +244,24 @@ def plan(tier, seed, op, dtype):
         for _ in range(4 if long_tier else 3):
             calls.append(Call(fn, 1, C, start()))
         calls.append(Call(fn, 1, C, start(), True))
+    # [N, C, D] logits: a dynamic function per attribute combination of
+    # the deck, each called with a few (C, D); static (C, D) pairs.
+    def batch(C, D):
+        return max(1, rows_for(C, tier) // (4 * D)) + int(rng.integers(0, 2))
+
+    for k in range(len(COMBOS) if long_tier else 4):
+        fn = new(3, "dynamic", deal())
+        for _ in range(6 if long_tier else 3):
+            C, D = int(rng.choice(QUICK_STATIC_1D)), int(rng.choice(RANK3_D))
+            calls.append(Call(fn, batch(C, D), C, start(), D=D))
+        C, D = int(rng.choice(QUICK_STATIC_1D)), int(rng.choice(RANK3_D))
+        calls.append(Call(fn, batch(C, D), C, start(), True, D=D))
+    static3 = [(C, D) for C in QUICK_STATIC_1D for D in RANK3_D] if long_tier \
+        else QUICK_STATIC_3D
+    for C, D in static3:
+        N = batch(C, D)
+        fn = new(3, "static", deal(), N, C, D)
+        calls.append(Call(fn, N, C, start()))
     for k, call in enumerate(calls):
         call.index = k
     return functions, calls
@@ -285,7 +328,7 @@ def finite_beyond_float64(fn, x, t, y, ref):
     but the true loss is finite, as computed in long double, a finite result
     must match that true value; +inf, as PyTorch in float64 gives, is
     accepted too."""
-    rows = x.reshape(-1, x.shape[-1]).astype(np.longdouble)
+    rows = sample_rows(x).astype(np.longdouble)
     tt = t.reshape(-1)
     valid = tt != IGNORE_INDEX
     with np.errstate(all="ignore"):
@@ -313,7 +356,7 @@ def make_inputs(call, seed):
     pattern of every row."""
     fn = call.fn
     rng = np.random.default_rng([seed, zlib.crc32(call.label().encode())])
-    N, C = call.N, call.C
+    N, C = call.samples(), call.C
     order = [patterns.NAMES[(call.start + k) % len(patterns.NAMES)] for k in range(N)]
     x = nnref.round_to(patterns.slices(rng, order, C, fn.dtype), fn.dtype)
     t = np.array([pick_target(rng, x[k]) for k in range(N)], dtype=np.int64)
@@ -337,7 +380,22 @@ def make_inputs(call, seed):
         x, t = x.reshape(C), t.reshape(())
         if g is not None:
             g = g.reshape(())
+    if fn.rank == 3:
+        # Sample (n, d) is row n * D + d of the data: its classes go down
+        # dim 1.
+        x = np.ascontiguousarray(x.reshape(call.N, call.D, C).transpose(0, 2, 1))
+        t = t.reshape(call.N, call.D)
+        if g is not None and g.ndim:
+            g = g.reshape(call.N, call.D)
     return g, x, t, order, poisoned
+
+
+def sample_rows(x):
+    """The [samples, C] rows of logits of any rank (samples in the order of
+    the target's elements)."""
+    if x.ndim == 3:
+        return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+    return x.reshape(-1, x.shape[-1])
 
 
 # ---------------------------------------------------------------------------
@@ -373,9 +431,10 @@ def from_storage(buffer, dtype):
 
 def lifted(shape, role):
     """The shape of an operand (role "logits", "sample": target-shaped, or
-    "scalar") as passed: with --ce-linalg, [N, C] -> [N, C, 1], [C] ->
+    "scalar") as passed: with --ce-inner-dim, [N, C] -> [N, C, 1], [C] ->
     [1, C, 1] and [N] or [] target-shaped -> [N, 1] or [1, 1]."""
-    if not LINALG or role == "scalar":
+    # Rank-3 logits and their targets are passed as they are.
+    if not INNER_DIM or role == "scalar" or len(shape) == (3 if role == "logits" else 2):
         return shape
     if role == "logits":
         return tuple(shape) + (1,) if len(shape) == 2 else (1,) + tuple(shape) + (1,)
@@ -406,8 +465,16 @@ def expected(fn, g, x, t):
 def locate(fn, y, ref, atol, rtol, x, t, order):
     """`sample K (target ...): ` for the first bad sample (row) of a per-sample
     result or a gradient, or of a [C] call; empty for a sum/mean."""
-    rows = x.reshape(-1, x.shape[-1])
+    rows = sample_rows(x)
     tt = t.reshape(-1)
+    if fn.rank == 3 and np.ndim(ref):
+        # Sample-major, as for [N, C]: a gradient's classes last.
+        shape, grad = ref.shape, ref.shape == x.shape
+
+        def flat(a):
+            a = np.broadcast_to(np.asarray(a), shape)
+            return sample_rows(a) if grad else a.reshape(-1)
+        y, ref, atol, rtol = (flat(a) for a in (y, ref, atol, rtol))
 
     def where(k):
         if tt[k] == IGNORE_INDEX:
@@ -481,7 +548,7 @@ def judge(fn, g, x, t, order, raw):
     y = from_storage(raw, fn.dtype)
     ref, atol, rtol = expected(fn, g, x, t)
     if fn.op == "cross_entropy":
-        big = beyond_compute_range(x.reshape(-1, x.shape[-1]), t.reshape(-1), fn.eps, fn.dtype)
+        big = beyond_compute_range(sample_rows(x), t.reshape(-1), fn.eps, fn.dtype)
         if big.any():
             accept = np.isposinf(y) if ref.ndim == 0 else big.reshape(ref.shape) & np.isposinf(y)
             ref = np.where(accept, np.inf, ref)
@@ -596,18 +663,27 @@ def compile_library(nn_compile, work, name, functions, flags=("--min-parallel-by
     return path, None
 
 
+def strategy_groups(functions, gpu):
+    """[(strategy, functions)]: on the GPU, the functions dealt in turn to
+    every row strategy (each dynamic function then takes every class count
+    through its strategy's kernels); else one group of all, no strategy."""
+    if not gpu:
+        return [("", functions)]
+    return [(s, functions[k::len(GPU_STRATEGIES)]) for k, s in enumerate(GPU_STRATEGIES)]
+
+
 def run_abi(opts, failures, ops, gpu=False):
     """Runs the ABI cases of `ops` (a subset of OPS), one summary line per op
     and dtype: `abi OP DTYPE: N cases, M failed, Ts`. With `gpu`, the
-    cross_entropy cases on the GPU kernels (nn-compile
-    --target=gpu-emulator), labelled `gpu-abi`."""
+    cases run on the GPU kernels (nn-compile --target=gpu-emulator, the
+    functions dealt to the row strategies), labelled `gpu-abi`."""
     prefix = "gpu-abi" if gpu else "abi"
     flags = ["--target=gpu-emulator"] if gpu else ["--min-parallel-bytes=0"]
     work = os.path.join(opts.work, "gpu-abi") if gpu else opts.work
     os.makedirs(work, exist_ok=True)
     groups = []
     for op in OPS:
-        if op not in ops or (gpu and op != "cross_entropy"):
+        if op not in ops:
             continue
         for dtype in nnref.DTYPES:
             if opts.dtypes and dtype not in opts.dtypes.split(","):
@@ -624,11 +700,14 @@ def run_abi(opts, failures, ops, gpu=False):
         jobs = []
         for op, dtype, functions, calls in groups:
             libs = []
-            for k in range(0, len(functions), LIBRARY_SIZE):
-                chunk = functions[k:k + LIBRARY_SIZE]
-                name = "%s_%s_%d" % (op, dtype, k // LIBRARY_SIZE)
-                libs.append((name, chunk, pool.submit(compile_library, opts.nn_compile, work,
-                                                      name, chunk, flags)))
+            for strategy, members in strategy_groups(functions, gpu):
+                strategy_flags = flags + (["--gpu-strategy=" + strategy] if strategy else [])
+                for k in range(0, len(members), LIBRARY_SIZE):
+                    chunk = members[k:k + LIBRARY_SIZE]
+                    name = "%s_%s_%s%d" % (op, dtype, strategy and strategy + "_",
+                                           k // LIBRARY_SIZE)
+                    libs.append((name, chunk, pool.submit(compile_library, opts.nn_compile,
+                                                          work, name, chunk, strategy_flags)))
             jobs.append((op, dtype, calls, libs))
         for op, dtype, calls, libs in jobs:
             start = time.time()

@@ -4,8 +4,8 @@ and nn.logsoftmax_grad through the C ABI of nn-compile --emit=shared
 checked against PyTorch).
 
 Every function is one op along one dim: ranks 1 to 3, every dim position and
-both spellings (the last dim takes the vector kernels of SoftmaxKernels.cpp,
-the others the linalg decomposition), nn.softmax for every element type and
+both spellings (the last dim takes the row kernels of SoftmaxKernels.cpp,
+the others the inner-dim kernel), nn.softmax for every element type and
 wider result type, nn.logsoftmax_grad for every element type. Shapes are
 dynamic (every size `?`: one function per layout takes every row length of
 LENGTHS), static, dynamic but for the reduced dim ("dynamic-rows") or
@@ -73,8 +73,8 @@ OPS = ("softmax", "logsoftmax_grad")
 LENGTHS = differential_ce.LENGTHS
 LONG_LENGTHS = LENGTHS + [65535, 65536, 65537, 262143, 262145]
 
-# (rank, dim as written), as differential.LAYOUTS: the last dim (the vector
-# kernels) and the others (the linalg decomposition), both spellings.
+# (rank, dim as written), as differential.LAYOUTS: the last dim (the row
+# kernels) and the others (the inner-dim kernel), both spellings.
 LAST_LAYOUTS = [(1, 0), (1, -1), (2, 1), (2, -1), (3, 2), (3, -1)]
 OTHER_LAYOUTS = [(2, 0), (2, -2), (3, 0), (3, -3), (3, 1), (3, -2)]
 LAYOUTS = LAST_LAYOUTS + OTHER_LAYOUTS

@@ -143,7 +143,11 @@ def logsoftmax_ref(x, dim):
         # A rank-0 tensor is one slice of one element: x - x.
         return logsoftmax_ref(x.reshape(1), 0).reshape(())
     d = normalize_dim(dim, x.ndim)
-    xs = np.moveaxis(x, d, -1)
+    # Contiguous along the slices, so that numpy sums them pairwise: along a
+    # strided axis it adds one element at a time, and a slice of 65535 terms
+    # each below half an ulp of the running sum (the softmax generator's
+    # absorbed-terms) lost 3e-12 of it in float64.
+    xs = np.ascontiguousarray(np.moveaxis(x, d, -1))
     if xs.size == 0:
         return np.empty(x.shape, dtype=np.float64)
     nan = np.isnan(xs)
@@ -163,7 +167,7 @@ def logsoftmax_ref(x, dim):
         y = shifted - np.log(s)
     y = np.where(neginf, -np.inf, y)
     y = np.where(bad, np.nan, y)
-    return np.moveaxis(y, -1, d)
+    return np.ascontiguousarray(np.moveaxis(y, -1, d))
 
 
 def expected(x_rounded, dim, out_dtype):
