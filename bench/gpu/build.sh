@@ -5,6 +5,15 @@
 # Each takes dynamic sizes, so one library serves every shape of its kind.
 #
 #   bash bench/gpu/build.sh [DIR] [--chip=sm_90] [--features=+ptx80]
+#                           [--liger] [--emulator]
+#
+# --liger unpacks Liger's cross-entropy (liger-kernel from PyPI, pure Python
+# on Triton; no dependency is fetched) into DIR/site for run.py's
+# cross-entropy table: the GPU machine has no package registry. QuACK's
+# CuTe DSL runtime (nvidia-cutlass-dsl-libs-cu13, 92 MB) is larger than what
+# can be carried there, so run.py times QuACK only where it is installed.
+# --emulator builds the same libraries for --target=gpu-emulator instead:
+# run.py --emulate then checks them (and run.py itself) on this CPU.
 #
 # Step 2, on the GPU machine (CUDA driver, PyTorch; no MLIR needed):
 #   python3 run.py --check --bench        (from DIR, a copy of this folder)
@@ -13,9 +22,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out="$here/artifacts"
 flags=()
+target=--target=nvptx
+liger=0
 for arg in "$@"; do
   case "$arg" in
     --chip=*|--features=*) flags+=("$arg") ;;
+    --liger) liger=1 ;;
+    --emulator) target=--target=gpu-emulator ;;
     -*) echo "build.sh: unknown option '$arg'" >&2; exit 2 ;;
     *) out=$arg ;;
   esac
@@ -58,10 +71,48 @@ func.func @$name(%x: $t_in) -> $t_out {
 }
 MLIR
   fi
-  "$nn_compile" "$out/$name.mlir" --target=nvptx --emit=shared \
+  "$nn_compile" "$out/$name.mlir" "$target" --emit=shared \
     ${flags[@]+"${flags[@]}"} -o "$out/lib$name.so"
-  echo "$name $in_t $out_t $rank $dim $op" 
+  echo "$name $in_t $out_t $rank $dim $op"
 done >"$out/kernels.txt"
+
+# Cross-entropy: @NAME (the loss) and @NAME_grad (its gradient, grad_loss
+# first) in one library, i64 targets, ignore_index -100.
+# name  logits-type  rank  reduction  label-smoothing
+ce_kernels=(
+  "ce_f32 f32 2 mean 0.0" "ce_bf16 bf16 2 mean 0.0"
+  "ce_smooth_f32 f32 2 sum 0.1" "ce_none_bf16 bf16 2 none 0.0"
+  "ce_mid_f32 f32 3 mean 0.1"
+)
+for spec in "${ce_kernels[@]}"; do
+  read -r name t rank reduction eps <<<"$spec"
+  shape=$(printf '?x%.0s' $(seq "$rank"))
+  sample=$(printf '?x%.0s' $(seq $((rank - 1))))
+  logits="tensor<${shape}${t}>" targets="tensor<${sample}i64>"
+  loss="tensor<${t}>"
+  [ "$reduction" = none ] && loss="tensor<${sample}${t}>"
+  attrs="<{ignore_index = -100 : i64, reduction = \"$reduction\", label_smoothing = $eps : f64}>"
+  cat >"$out/$name.mlir" <<MLIR
+func.func @$name(%x: $logits, %t: $targets) -> $loss {
+  %l = "nn.cross_entropy"(%x, %t) $attrs : ($logits, $targets) -> $loss
+  return %l : $loss
+}
+func.func @${name}_grad(%g: $loss, %x: $logits, %t: $targets) -> $logits {
+  %gx = "nn.cross_entropy_grad"(%g, %x, %t) $attrs : ($loss, $logits, $targets) -> $logits
+  return %gx : $logits
+}
+MLIR
+  "$nn_compile" "$out/$name.mlir" "$target" --emit=shared \
+    ${flags[@]+"${flags[@]}"} -o "$out/lib$name.so"
+  echo "$name $t $t $rank 1 cross_entropy $reduction $eps"
+done >>"$out/kernels.txt"
+
+if [ "$liger" = 1 ]; then
+  rm -rf "$out/site" "$out/wheels" && mkdir -p "$out/site"
+  python3 -m pip download liger-kernel --no-deps -d "$out/wheels" -q
+  python3 -m zipfile -e "$out"/wheels/liger_kernel-*.whl "$out/site"
+  rm -rf "$out/wheels"
+fi
 # The differential generator's value patterns and float64 reference, for
 # run.py's pattern check.
 cp "$here/run.py" "$root/test/Integration/CPU/lib/patterns.py" \

@@ -9,11 +9,18 @@ build.sh compiled into this folder.
                              differential generator's value patterns (masks,
                              ramps, extremes; patterns.py) at lengths around
                              the warp and block strategies, against nnref.py
+                             (nn.cross_entropy and its gradient against
+                             float64 F.cross_entropy and autograd)
   python3 run.py --bench     nn-mlir vs torch.log_softmax vs torch.compile'd
                              log_softmax vs a device-to-device copy, then the
                              same for nn.softmax against torch.softmax and
-                             nn.logsoftmax_grad against PyTorch's backward;
-                             medians, a Markdown table on stdout
+                             nn.logsoftmax_grad against PyTorch's backward,
+                             then cross-entropy forward plus backward against
+                             PyTorch eager, torch.compile, Liger and QuACK
+                             (where importable); medians, Markdown tables
+  python3 run.py --emulate   the cross-entropy checks on libraries that
+                             build.sh --emulator built (the kernels run
+                             serially on this CPU): a check of this script
 
 The kernels take the _mlir_ciface_ ABI: pointers to memref descriptors
 whose buffers are device memory (here, torch CUDA tensors); each call runs
@@ -30,6 +37,8 @@ import time
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Where the kernels' buffers live: "cpu" with --emulate.
+DEVICE = "cuda"
 TYPES = {"f16": torch.float16, "bf16": torch.bfloat16,
          "f32": torch.float32, "f64": torch.float64}
 TOLERANCE = {"f64": 1e-12, "f32": 1e-5, "f16": 2e-3, "bf16": 2e-2}
@@ -52,37 +61,66 @@ def descriptor(tensor):
     return desc
 
 
+def synchronize():
+    if DEVICE == "cuda":
+        torch.cuda.synchronize()
+
+
 class Kernel:
     def __init__(self, line):
-        # name in-type out-type rank dim op (logsoftmax, softmax or
-        # logsoftmax_grad)
-        self.name, self.in_t, self.out_t, rank, dim, self.op = line.split()
+        # name in-type out-type rank dim op (logsoftmax, softmax,
+        # logsoftmax_grad or cross_entropy [reduction label-smoothing])
+        fields = line.split()
+        self.name, self.in_t, self.out_t, rank, dim, self.op = fields[:6]
         self.rank, self.dim = int(rank), int(dim)
         self.lib = ctypes.CDLL(os.path.join(HERE, "lib%s.so" % self.name))
-        self.lib.nn_cuda_last_error.restype = ctypes.c_char_p
+        self.last_error = getattr(self.lib, "nn_cuda_last_error", None)
+        if self.last_error:
+            self.last_error.restype = ctypes.c_char_p
         self.function = getattr(self.lib, "_mlir_ciface_" + self.name)
+        if self.op == "cross_entropy":
+            self.reduction, self.smoothing = fields[6], float(fields[7])
+            self.grad = getattr(self.lib, "_mlir_ciface_%s_grad" % self.name)
+
+    def run(self, function, args, y):
+        """`function` on the tensors `args` into y."""
+        synchronize()  # the inputs are written on torch's stream
+        descriptors = [descriptor(t) for t in tuple(args) + (y,)]
+        function(*[ctypes.byref(d) for d in descriptors])
+        error = self.last_error and self.last_error()
+        if error:
+            sys.exit("run.py: %s: %s" % (self.name, error.decode()))
+        return y
 
     def __call__(self, x, y=None, inputs=()):
         """The op of x (and of `inputs` after it: the gradient's output)
         into y, allocated when None."""
         if y is None:
             y = torch.empty(x.shape, dtype=TYPES[self.out_t], device=x.device)
-        torch.cuda.synchronize()  # x is written on torch's stream
-        descriptors = [descriptor(t) for t in (x,) + tuple(inputs) + (y,)]
-        self.function(*[ctypes.byref(d) for d in descriptors])
-        error = self.lib.nn_cuda_last_error()
-        if error:
-            sys.exit("run.py: %s: %s" % (self.name, error.decode()))
-        return y
+        return self.run(self.function, (x,) + tuple(inputs), y)
+
+    def loss(self, x, t, y=None):
+        """nn.cross_entropy of logits x and targets t (i64)."""
+        if y is None:
+            shape = t.shape if self.reduction == "none" else ()
+            y = torch.empty(shape, dtype=x.dtype, device=x.device)
+        return self.run(self.function, (x, t), y)
+
+    def loss_grad(self, g, x, t, y=None):
+        """nn.cross_entropy_grad: d loss / d x times g."""
+        if y is None:
+            y = torch.empty_like(x)
+        return self.run(self.grad, (g, x, t), y)
 
 
 def load_kernels(op=None):
-    """The kernels of kernels.txt; of `op` only when given, else of the
-    forward ops."""
+    """The kernels of kernels.txt; of `op` only when given, else of
+    nn.logsoftmax and nn.softmax."""
     with open(os.path.join(HERE, "kernels.txt")) as f:
-        kernels = map(Kernel, filter(None, f.read().splitlines()))
-        return {k.name: k for k in kernels
-                if k.op == op or (op is None and k.op != "logsoftmax_grad")}
+        lines = [l for l in f.read().splitlines()
+                 if l and (l.split()[5] == op or
+                           (op is None and l.split()[5] in ("logsoftmax", "softmax")))]
+    return {k.name: k for k in map(Kernel, lines)}
 
 
 def reference(kernel, x64):
@@ -219,13 +257,13 @@ def expected(kernel, seen):
 
 def median_seconds(fn, repeats=20, inner=10):
     fn()
-    torch.cuda.synchronize()
+    synchronize()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         for _ in range(inner):
             fn()
-        torch.cuda.synchronize()
+        synchronize()
         times.append((time.perf_counter() - start) / inner)
     return statistics.median(times)
 
@@ -318,25 +356,181 @@ def bench_grad(kernels):
                 n, t, gb / nn, gb / th, gb / tc, gb / cp, th / nn, cp / nn))
 
 
+def ce_case(k, shape, generator, all_ignored=False):
+    """(x, t, g) for cross-entropy kernel `k`: logits of normal values
+    times 10 rounded to its type, 5% of them -inf (masked classes, some
+    targets among them), targets 20% ignored (all with `all_ignored`), and
+    grad_loss of the loss's shape."""
+    dtype = TYPES[k.in_t]
+    x = torch.randn(shape, dtype=torch.float64, generator=generator) * 10
+    x[torch.rand(shape, generator=generator) < 0.05] = float("-inf")
+    classes = shape[1] if len(shape) > 1 else shape[0]
+    samples = shape[:1] + shape[2:] if len(shape) > 1 else ()
+    t = torch.randint(0, max(classes, 1), samples, generator=generator)
+    t[torch.rand(samples, generator=generator) < 0.2] = -100
+    if all_ignored:
+        t[...] = -100
+    g = torch.randn(samples if k.reduction == "none" else (),
+                    dtype=torch.float64, generator=generator)
+    return x.to(dtype), t, g.to(dtype)
+
+
+def close(got, ref, tol):
+    """Same NaN and +-inf places, and |got - ref| <= tol * (1 + |ref|)
+    elsewhere."""
+    same_special = torch.equal(torch.isnan(got), torch.isnan(ref)) and \
+        torch.equal(torch.isposinf(got), torch.isposinf(ref)) and \
+        torch.equal(torch.isneginf(got), torch.isneginf(ref))
+    finite = torch.isfinite(ref)
+    bad = (got[finite] - ref[finite]).abs() > tol * (1 + ref[finite].abs())
+    return same_special and not bool(bad.any())
+
+
+def check_ce(kernels):
+    """nn.cross_entropy and nn.cross_entropy_grad against float64
+    torch.nn.functional.cross_entropy and its autograd (ignore_index -100,
+    each kernel's reduction and label smoothing), on the values given to
+    the kernels; 16-bit losses are compared with the reference rounded to
+    their type."""
+    generator = torch.Generator().manual_seed(2)
+    ok = True
+    for k in kernels.values():
+        shapes = ([(3, 7), (64, 1000), (8, 1025), (4, 8193), (2, 128256),
+                   (1, 1), (0, 8)] if k.rank == 2 else [(4, 1000, 33), (2, 5, 3)])
+        cases = [(shape, False) for shape in shapes] + [(shapes[1], True)]
+        for shape, all_ignored in cases:
+            x, t, g = ce_case(k, shape, generator, all_ignored)
+            x64 = x.double().requires_grad_()
+            ref = torch.nn.functional.cross_entropy(
+                x64, t, ignore_index=-100, reduction=k.reduction,
+                label_smoothing=k.smoothing)
+            ref.backward(g.double())
+            xd, td = x.to(DEVICE), t.to(DEVICE)
+            loss = k.loss(xd, td).cpu().double()
+            grad = k.loss_grad(g.to(DEVICE), xd, td).cpu().double()
+            want = ref.detach()
+            if k.in_t in ("f16", "bf16"):
+                want = want.to(x.dtype).double()
+            tol = TOLERANCE[k.out_t]
+            passed = close(loss, want, tol) and close(grad, x64.grad, tol)
+            print("%s %s %s%s" % ("PASS" if passed else "FAIL", k.name,
+                                  "x".join(map(str, shape)),
+                                  " all-ignored" if all_ignored else ""))
+            ok &= passed
+    return ok
+
+
+def cross_entropy_contenders():
+    """{name: step(x, t)} of the cross-entropy forward plus backward of
+    PyTorch eager, torch.compile and, where importable, Liger and QuACK
+    (each a fresh leaf per call; Liger writes the gradient into its input,
+    so it gets a scratch copy), and why the others are missing."""
+    F = torch.nn.functional
+
+    def eager(x, t):
+        F.cross_entropy(x.detach().requires_grad_(), t).backward()
+    compiled_loss = torch.compile(F.cross_entropy)
+
+    def compiled(x, t):
+        compiled_loss(x.detach().requires_grad_(), t).backward()
+    steps, missing = {"torch": eager, "torch.compile": compiled}, {}
+    try:
+        from liger_kernel.transformers import LigerCrossEntropyLoss
+        liger_loss = LigerCrossEntropyLoss()
+        scratch = {}
+
+        def liger(x, t):
+            xs = scratch.setdefault(x.data_ptr(), x.clone())
+            liger_loss(xs.detach().requires_grad_(), t).backward()
+        steps["Liger"] = liger
+    except Exception as error:  # noqa: BLE001 (any import failure)
+        missing["Liger"] = "%s: %s" % (type(error).__name__, error)
+    try:
+        from quack.cross_entropy import cross_entropy as quack_cross_entropy
+
+        def quack(x, t):
+            quack_cross_entropy(x.detach().requires_grad_(), t).mean().backward()
+        steps["QuACK"] = quack
+    except Exception as error:  # noqa: BLE001
+        missing["QuACK"] = "%s: %s" % (type(error).__name__, error)
+    return steps, missing
+
+
+def bench_ce(kernels):
+    """Cross-entropy forward plus backward ("mean", 5% of targets ignored)
+    on vocabulary-sized rows: nn.cross_entropy then nn.cross_entropy_grad
+    against each contender and a copy of the logits; milliseconds, with
+    nn's largest gradient difference from PyTorch's."""
+    steps, missing = cross_entropy_contenders()
+    print("device: %s, cross-entropy forward + backward" %
+          torch.cuda.get_device_name())
+    for name, why in missing.items():
+        print("%s not timed: %s" % (name, why))
+    names = list(steps)
+    print("| shape | type | nn-mlir ms | %s | copy ms | best other / nn "
+          "| nn / copy | max abs(grad - torch) |" % " | ".join(
+              "%s ms" % n for n in names))
+    print("|---|---|---|%s---|---|---|---|" % ("---|" * len(names)))
+    for shape in ((8192, 32000), (4096, 128256)):
+        for t_name in ("f32", "bf16"):
+            print("[%s %s]" % (shape, t_name), file=sys.stderr)
+            k = kernels["ce_" + t_name]
+            x = (torch.randn(shape, device="cuda") * 3).to(TYPES[t_name])
+            t = torch.randint(0, shape[1], (shape[0],), device="cuda")
+            t[torch.rand(shape[0], device="cuda") < 0.05] = -100
+            one = torch.ones((), dtype=x.dtype, device="cuda")
+            loss, grad = k.loss(x, t), torch.empty_like(x)
+
+            def nn_step():
+                k.loss(x, t, loss)
+                k.loss_grad(one, x, t, grad)
+            nn = median_seconds(nn_step, repeats=10, inner=3)
+            xr = x.detach().requires_grad_()
+            torch.nn.functional.cross_entropy(xr, t).backward()
+            diff = (grad.double() - xr.grad.double()).abs().max().item()
+            others = [median_seconds(lambda: steps[n](x, t), repeats=10, inner=3)
+                      for n in names]
+            copy = torch.empty_like(x)
+            cp = median_seconds(lambda: copy.copy_(x), repeats=10, inner=3)
+            print("| %s | %s | %.2f | %s | %.2f | %.2f | %.2f | %.1e |" % (
+                "x".join(map(str, shape)), t_name, nn * 1e3,
+                " | ".join("%.2f" % (o * 1e3) for o in others), cp * 1e3,
+                min(others) / nn, nn / cp, diff))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--bench", action="store_true")
+    parser.add_argument("--emulate", action="store_true",
+                        help="the cross-entropy checks on build.sh --emulator "
+                        "libraries, on this CPU")
     args = parser.parse_args()
+    # Liger, unpacked here by build.sh --liger.
+    sys.path.insert(0, os.path.join(HERE, "site"))
+    if args.emulate:
+        global DEVICE
+        DEVICE = "cpu"
+        ok = check_ce(load_kernels("cross_entropy"))
+        print("check: %s" % ("all passed" if ok else "FAILURES"))
+        return 0 if ok else 1
     if not torch.cuda.is_available():
         sys.exit("run.py: no CUDA device visible to PyTorch")
     kernels = load_kernels()
     grads = load_kernels("logsoftmax_grad")
+    ces = load_kernels("cross_entropy")
     ok = True
     if args.check or not args.bench:
         ok = check(kernels)
         ok &= check_patterns(kernels)
         ok &= check_grad(grads)
+        ok &= check_ce(ces)
         print("check: %s" % ("all passed" if ok else "FAILURES"))
     if args.bench:
         bench(kernels)
         bench(kernels, "softmax")
         bench_grad(grads)
+        bench_ce(ces)
     return 0 if ok else 1
 
 
