@@ -94,6 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       "builtin.module(nn-emit-c-interface)",
       "builtin.module(nn-strided-copy-to-linalg)",
       "builtin.module(nn-bf16-memory-as-i16)",
+      "builtin.module(nn-extend-bf16-through-f32)",
       "builtin.module(nn-forall-to-openmp)",
   };
   for (const char *pipeline : passes)

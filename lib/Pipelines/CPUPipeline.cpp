@@ -38,6 +38,8 @@ void nn::addCPULoweringToLLVM(OpPassManager &pm, bool nativeBF16) {
   // bf16 <-> f32 conversions become integer ops unless the target has native
   // ones (AVX512-BF16): the backend would otherwise call compiler-rt helpers
   // that the system may not provide.
+  // bf16 -> f64 goes through f32, so that arith-expand applies to it too.
+  pm.addPass(nn::createExtendBF16ThroughF32Pass());
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = !nativeBF16;
   pm.addPass(arith::createArithExpandOpsPass(expand));

@@ -20,3 +20,17 @@ func.func @rows(%x: tensor<8x512xbf16>) -> tensor<8x512xbf16> {
   %y = nn.logsoftmax %x, dim = 1 : tensor<8x512xbf16> -> tensor<8x512xbf16>
   return %y : tensor<8x512xbf16>
 }
+
+// bf16 widened to f64 takes the same integer conversion, to f32 first: no
+// bf16 value reaches LLVM as a float (its optimizer would narrow comparisons
+// of the widened values back to bf16).
+
+// CHECK-LABEL: llvm.func @to_f64(
+// CHECK-NOT:     bf16> to vector<8xf64>
+// CHECK:         llvm.shl
+// CHECK:         llvm.fpext {{.*}} : vector<8xf32> to vector<8xf64>
+// CHECK-NOT:     llvm.fpext {{.*}}bf16
+func.func @to_f64(%x: tensor<8x512xbf16>) -> tensor<8x512xf64> {
+  %y = nn.logsoftmax %x, dim = 1 : tensor<8x512xbf16> -> tensor<8x512xf64>
+  return %y : tensor<8x512xf64>
+}

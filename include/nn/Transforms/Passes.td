@@ -77,6 +77,22 @@ def BF16MemoryAsI16Pass : Pass<"nn-bf16-memory-as-i16", "::mlir::ModuleOp"> {
   }];
 }
 
+def ExtendBF16ThroughF32Pass : Pass<"nn-extend-bf16-through-f32"> {
+  let summary = "Widen bf16 to f64 in two exact steps, through f32";
+  let description = [{
+    Rewrites every `arith.extf` from bf16 (scalar or vector) to a type wider
+    than f32 into an `arith.extf` to f32 followed by one to the wider type.
+    Both steps are exact, so the values are unchanged. `arith-expand` with
+    `include-bf16` turns the first step into integer operations; left as one
+    `fpext` from bf16 to f64, LLVM narrows comparisons and maxima of the
+    widened values back to bf16 (`fcmp <8 x bfloat>`), which an x86 CPU
+    without AVX512-BF16 legalizes through calls to `__truncsfbf2`, a helper
+    the system's runtime libraries may lack (bf16 in, f64 out, on such a CPU:
+    an unresolved symbol).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def StridedCopyToLinalgPass : Pass<"nn-strided-copy-to-linalg"> {
   let summary = "Turn memref.copy between strided memrefs into linalg.copy";
   let description = [{
