@@ -36,7 +36,10 @@ llvm_config.with_environment("PATH", config.nn_tools_dir, append_path=True)
 # -DNN_BUILD_MLIR_OPT_PLUGIN=OFF).
 _mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
 _nn_plugin = getattr(config, "nn_plugin", "")
-if _nn_plugin and os.path.exists(_nn_plugin) and os.path.exists(_mlir_opt):
+# A build configured with the plugin runs them even where libNNPlugin.so was
+# not built, so that a build step that skipped it fails them instead of
+# leaving them unsupported.
+if _nn_plugin and os.path.exists(_mlir_opt):
     config.available_features.add("nn-plugin")
     config.substitutions.append(("%nn_plugin", _nn_plugin))
     config.substitutions.append(("%mlir_opt", _mlir_opt))
